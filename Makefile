@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` and `make test`.
+# Each creates the virtual environment it needs (pinned CPU builds).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BACKENDS ?= tensorflow jax torch
+KERAS_BACKEND ?= jax
+PYTEST_ARGS ?=
+KERAS_MIN ?= 3.8.0
+
+.PHONY: demo test test-keras-min bench clean
+
+$(VENV)/.installed: requirements-test.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-test.txt
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+demo: $(VENV)/.installed
+	@for b in $(if $(filter command line environment,$(origin BACKENDS)),$(BACKENDS),$(KERAS_BACKEND)); do \
+	  KERAS_BACKEND=$$b $(PY) examples/compare_regularizers.py --out results || exit 1; done
+
+test: $(VENV)/.installed
+	bash scripts/run_tests.sh $(PY) $(BACKENDS) -- $(PYTEST_ARGS)
+
+# The same suite against the oldest Keras that pyproject.toml admits, in a
+# separate environment, on one backend (CI runs it on jax).
+test-keras-min: $(VENV)/.installed
+	$(PYTHON) -m venv --system-site-packages .venv-keras-min
+	.venv-keras-min/bin/python -m pip install -q -r requirements-test.txt
+	.venv-keras-min/bin/python -m pip install -q --no-deps "keras==$(KERAS_MIN)" -e .
+	bash scripts/run_tests.sh .venv-keras-min/bin/python $(if $(filter command line environment,$(origin BACKENDS)),$(BACKENDS),jax) -- $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	@for b in $(BACKENDS); do KERAS_BACKEND=$$b $(PY) benchmarks/bench_layers.py || exit 1; done
+
+clean:
+	rm -rf $(VENV) .venv-keras-min results

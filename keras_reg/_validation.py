@@ -1,0 +1,141 @@
+"""Argument checks shared by keras_reg's public classes.
+
+Every check raises at construction (or ``build``) with a message that names
+the argument, the value received and what is allowed, so that a mis-set
+argument never surfaces later as a backend trace in the middle of ``fit``.
+"""
+
+import math
+import numbers
+
+import keras
+
+
+def check_rate(rate, name="rate", upper_inclusive=False):
+    """Return ``rate`` as a float in ``[0, 1)`` (or ``[0, 1]``), else raise."""
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
+        raise TypeError(
+            f"Argument `{name}` must be a float in [0, 1). "
+            f"Received: {name}={rate!r} (type {type(rate).__name__})."
+        )
+    rate = float(rate)
+    upper_ok = rate <= 1 if upper_inclusive else rate < 1
+    if math.isnan(rate) or rate < 0 or not upper_ok:
+        allowed = "[0, 1]" if upper_inclusive else "[0, 1)"
+        raise ValueError(
+            f"Argument `{name}` must be a float in {allowed}. "
+            f"Received: {name}={rate!r}."
+        )
+    return rate
+
+
+def check_non_negative(value, name):
+    """Return ``value`` as a finite float >= 0, else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"Argument `{name}` must be a non-negative float. "
+            f"Received: {name}={value!r} (type {type(value).__name__})."
+        )
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(
+            f"Argument `{name}` must be a finite, non-negative float. "
+            f"Received: {name}={value!r}."
+        )
+    return value
+
+
+def check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"Argument `{name}` must be a positive integer. "
+            f"Received: {name}={value!r} (type {type(value).__name__})."
+        )
+    if value < 1:
+        raise ValueError(
+            f"Argument `{name}` must be an integer >= 1. Received: {name}={value!r}."
+        )
+    return int(value)
+
+
+def check_choice(value, name, choices):
+    if value not in choices:
+        raise ValueError(
+            f"Argument `{name}` must be one of {sorted(choices)}. "
+            f"Received: {name}={value!r}."
+        )
+    return value
+
+
+def check_data_format(data_format):
+    """Resolve ``None`` to Keras's global image data format, and validate."""
+    if data_format is None:
+        return keras.config.image_data_format()
+    return check_choice(
+        data_format, "data_format", ("channels_last", "channels_first")
+    )
+
+
+def check_rank(input_shape, rank, layer_name):
+    if len(input_shape) != rank:
+        raise ValueError(
+            f"{layer_name} expects inputs of rank {rank}. "
+            f"Received: input_shape={tuple(input_shape)} (rank {len(input_shape)})."
+        )
+
+
+def check_float_input(inputs, layer_name):
+    """Integer or boolean inputs cannot be scaled by 1/(1-p): refuse them."""
+    dtype = keras.backend.standardize_dtype(inputs.dtype)
+    if not keras.backend.is_float_dtype(dtype):
+        raise TypeError(
+            f"{layer_name} needs floating-point inputs (float16, bfloat16, "
+            f"float32 or float64). Received: inputs with dtype={dtype}."
+        )
+
+
+def check_noise_shape(noise_shape):
+    """Validate ``noise_shape``: a sequence of positive ints or ``None``."""
+    if noise_shape is None:
+        return None
+    if isinstance(noise_shape, str):
+        raise TypeError(
+            "Argument `noise_shape` must be a tuple of positive integers or "
+            f"None entries. Received: noise_shape={noise_shape!r}."
+        )
+    try:
+        noise_shape = tuple(noise_shape)
+    except TypeError:
+        raise TypeError(
+            "Argument `noise_shape` must be a tuple of positive integers or "
+            f"None entries. Received: noise_shape={noise_shape!r}."
+        ) from None
+    for dim in noise_shape:
+        if dim is None:
+            continue
+        if isinstance(dim, bool) or not isinstance(dim, numbers.Integral) or dim < 1:
+            raise ValueError(
+                "Argument `noise_shape` must contain positive integers or None. "
+                f"Received: noise_shape={noise_shape!r}."
+            )
+    return tuple(None if d is None else int(d) for d in noise_shape)
+
+
+def check_noise_shape_broadcasts(noise_shape, input_shape, layer_name):
+    """Each noise dim must be None, 1, or equal to the input dim."""
+    if noise_shape is None:
+        return
+    if len(noise_shape) != len(input_shape):
+        raise ValueError(
+            f"{layer_name}: `noise_shape` must have the input's rank "
+            f"{len(input_shape)}. Received: noise_shape={noise_shape} for "
+            f"input_shape={tuple(input_shape)}."
+        )
+    for n, d in zip(noise_shape, input_shape):
+        if n is None or n == 1 or d is None or n == d:
+            continue
+        raise ValueError(
+            f"{layer_name}: `noise_shape` does not broadcast to the input. "
+            f"Each entry must be None, 1 or the input's size on that axis. "
+            f"Received: noise_shape={noise_shape} for input_shape={tuple(input_shape)}."
+        )

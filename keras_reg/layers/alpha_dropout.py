@@ -1,0 +1,80 @@
+import keras
+
+from keras_reg import _validation
+from keras_reg.layers._base import DropoutBase
+
+# SELU constants (Klambauer et al. 2017): selu(x) = LAMBDA * (x if x > 0 else
+# ALPHA * (exp(x) - 1)); its negative saturation value is -LAMBDA * ALPHA.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_LAMBDA = 1.0507009873554804934193349852946
+ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA
+
+
+def alpha_dropout_affine(rate):
+    """The affine correction ``(a, b)`` that keeps mean 0 and variance 1."""
+    a = ((1.0 - rate) * (1.0 + rate * ALPHA_PRIME**2)) ** -0.5
+    b = -a * ALPHA_PRIME * rate
+    return a, b
+
+
+@keras.saving.register_keras_serializable(package="keras_reg")
+class AlphaDropout(DropoutBase):
+    """Alpha dropout for self-normalizing (SELU) networks.
+
+    Dropped units are set to SELU's negative saturation value
+    ``α' = -λα ≈ -1.7581`` instead of 0, then an affine correction restores
+    zero mean and unit variance (Klambauer et al., "Self-Normalizing Neural
+    Networks", NeurIPS 2017):
+
+        d ~ Bernoulli(1 - p)
+        y = a · (x·d + α'·(1 - d)) + b
+        a = ((1 - p)(1 + p·α'²))^(-1/2),   b = -a·α'·p
+
+    For inputs with mean 0 and variance 1, ``y`` has mean 0 and variance 1.
+    The tutorial's simplified ``mask*x + alpha*(1 - mask)`` (with an inverted
+    dropout mask) omits ``a`` and ``b`` and does not preserve them; this layer
+    implements the paper's correction. The result matches
+    ``keras.layers.AlphaDropout`` in distribution.
+
+    Args:
+        rate: probability ``p`` of dropping a unit, in ``[0, 1)``.
+        noise_shape: optional mask shape broadcast to the input (``None``
+            entries take the input's size).
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Example:
+
+    >>> model = keras.Sequential([
+    ...     keras.layers.Dense(64, activation="selu",
+    ...                        kernel_initializer="lecun_normal"),
+    ...     keras_reg.layers.AlphaDropout(0.1),
+    ... ])
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(rate, seed=seed, **kwargs)
+        self.noise_shape = _validation.check_noise_shape(noise_shape)
+
+    def build(self, input_shape):
+        _validation.check_noise_shape_broadcasts(
+            self.noise_shape, input_shape, type(self).__name__
+        )
+
+    def _apply(self, inputs):
+        shape = keras.ops.shape(inputs)
+        if self.noise_shape is None:
+            noise_shape = shape
+        else:
+            noise_shape = tuple(
+                s if n is None else n for n, s in zip(self.noise_shape, shape)
+            )
+        keep = keras.random.uniform(noise_shape, seed=self.seed_generator) >= self.rate
+        a, b = alpha_dropout_affine(self.rate)
+        kept = inputs * a + b
+        dropped = keras.ops.cast(a * ALPHA_PRIME + b, inputs.dtype)
+        return keras.ops.cast(keras.ops.where(keep, kept, dropped), inputs.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config["noise_shape"] = self.noise_shape
+        return config

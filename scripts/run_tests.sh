@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Run `ruff check`, then pytest once per Keras backend (KERAS_BACKEND must be
+# set before keras is imported, so each backend gets its own process).
+# Prints one summary line per backend; exits non-zero if ruff finds anything,
+# or any backend fails or runs zero tests.
+# Usage: scripts/run_tests.sh PYTHON [BACKEND ...] [-- PYTEST_ARGS ...]
+set -u
+py="$1"; shift
+backends=(); while [ $# -gt 0 ] && [ "$1" != "--" ]; do backends+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+[ ${#backends[@]} -gt 0 ] || backends=(tensorflow jax torch)
+
+status=0
+echo "== ruff check"
+"$py" -m ruff check . || { echo "ruff: FAILED"; status=1; }
+
+total_passed=0; total_failed=0; summary=()
+for b in "${backends[@]}"; do
+  echo "== pytest, KERAS_BACKEND=$b"
+  log=$(mktemp)
+  KERAS_BACKEND="$b" "$py" -m pytest -q "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  last=$(grep -E '(passed|failed|error|no tests ran)' "$log" | tail -n 1)
+  passed=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$last"); passed=${passed:-0}
+  failed=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$last"); failed=${failed:-0}
+  errors=$(sed -nE 's/.* ([0-9]+) errors?.*/\1/p' <<<"$last"); errors=${errors:-0}
+  failed=$((failed + errors))
+  verdict=ok
+  if [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then verdict=FAILED; status=1; fi
+  [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && failed=1  # zero tests counts as a failure
+  total_passed=$((total_passed + passed)); total_failed=$((total_failed + failed))
+  summary+=("$b: $verdict ($passed passed, $failed failed, pytest exit $rc)")
+  rm -f "$log"
+done
+
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+[ $status -eq 0 ] || echo "FAILED"
+echo "$total_passed passed, $total_failed failed"
+exit $status

@@ -1,0 +1,77 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_reg import layers
+from tests.helpers import Z_BOUND, binomial_sd, to_numpy
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.5, 0.8])
+def test_fraction_dropped_and_kept_values(rate):
+    x = np.ones((400, 500), "float32")
+    y = to_numpy(layers.Dropout(rate, seed=7)(x, training=True))
+    n = y.size
+    dropped = np.mean(y == 0)
+    assert abs(dropped - rate) < Z_BOUND * binomial_sd(rate, n)
+    # Every kept unit is exactly x / (1 - p).
+    np.testing.assert_allclose(y[y != 0], 1.0 / (1.0 - rate), rtol=1e-6)
+    # Expectation preserved: mean of y has sd sqrt(p/(1-p)/n) around 1.
+    assert abs(y.mean() - 1.0) < Z_BOUND * np.sqrt(rate / (1 - rate) / n)
+
+
+def test_expectation_on_non_constant_input():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(1.0, 3.0, size=(500, 400)).astype("float32")
+    rate = 0.3
+    y = to_numpy(layers.Dropout(rate, seed=3)(x, training=True))
+    # y_i = x_i * B_i / (1-p): Var(mean) = mean(x^2) * p / (1-p) / n.
+    sd = np.sqrt(np.mean(x**2) * rate / (1 - rate) / x.size)
+    assert abs(y.mean() - x.mean()) < Z_BOUND * sd
+
+
+def test_noise_shape_shares_mask_along_broadcast_axes():
+    x = np.ones((64, 10, 32), "float32")
+    layer = layers.Dropout(0.5, noise_shape=(None, 1, None), seed=1)
+    y = to_numpy(layer(x, training=True))
+    assert np.all(y == y[:, :1, :])
+    assert 0 < np.mean(y == 0) < 1
+
+
+def test_rate_zero_is_identity_in_training():
+    x = np.random.default_rng(0).normal(size=(4, 5)).astype("float32")
+    np.testing.assert_array_equal(to_numpy(layers.Dropout(0.0)(x, training=True)), x)
+
+
+@pytest.mark.parametrize("rate", [1.0, -0.1, 1.5, float("nan")])
+def test_bad_rate_is_value_error_naming_argument(rate):
+    with pytest.raises(ValueError, match=r"`rate`.*\[0, 1\)"):
+        layers.Dropout(rate)
+
+
+def test_rate_of_wrong_type_is_type_error():
+    with pytest.raises(TypeError, match="rate"):
+        layers.Dropout("0.5")
+
+
+@pytest.mark.parametrize("noise_shape", ["abc", (0, 3), (2.5, 3)])
+def test_malformed_noise_shape(noise_shape):
+    with pytest.raises((ValueError, TypeError), match="noise_shape"):
+        layers.Dropout(0.5, noise_shape=noise_shape)
+
+
+@pytest.mark.parametrize("noise_shape", [(None, 3), (4, 5, 1)])
+def test_noise_shape_that_does_not_broadcast_fails_at_build(noise_shape):
+    layer = layers.Dropout(0.5, noise_shape=noise_shape)
+    with pytest.raises(ValueError, match="noise_shape"):
+        layer.build((4, 5))
+
+
+def test_integer_inputs_are_type_error():
+    with pytest.raises(TypeError, match="floating-point"):
+        layers.Dropout(0.5)(np.ones((2, 3), "int32"), training=True)
+
+
+def test_integer_symbolic_input_fails_at_model_construction():
+    inputs = keras.Input((3,), dtype="int32")
+    with pytest.raises(TypeError, match="dtype=int32"):
+        layers.Dropout(0.5)(inputs)
