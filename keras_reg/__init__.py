@@ -1,7 +1,7 @@
 """keras_reg: regularization add-ons for Keras 3 (TensorFlow, JAX, PyTorch)."""
 
-from keras_reg import layers, uncertainty
+from keras_reg import layers, optimizers, regularizers, uncertainty
 
 __version__ = "0.1.0"
 
-__all__ = ["layers", "uncertainty", "__version__"]
+__all__ = ["layers", "optimizers", "regularizers", "uncertainty", "__version__"]

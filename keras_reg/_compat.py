@@ -41,3 +41,68 @@ def forced_training(layers):
     finally:
         for layer in patched:
             object.__delattr__(layer, "call")
+
+
+def install_weight_decay_hook(optimizer, select, coefficient):
+    """Make ``optimizer`` apply ``w ← w − c·w`` to ``select(variables)``.
+
+    Keras calls the private hook ``_apply_weight_decay(variables)`` from every
+    backend's apply path at exactly the right moment: on update steps only
+    (after gradient accumulation), before the gradient update (so decay uses
+    the pre-update weight), inside JAX's stateless apply, and on TensorFlow
+    once per step in cross-replica context. Replacing it on the instance gives
+    keras_reg's decay all of that without re-implementing the apply loop.
+
+    ``coefficient()`` returns the scalar ``c`` of the current step.
+    """
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+
+        def hook(variables):
+            import tensorflow as tf
+
+            chosen = select(variables)
+            if not chosen:
+                return
+
+            def decay_all(distribution, chosen):
+                c = coefficient()
+
+                def decay(var):
+                    var.assign_sub(var * tf.cast(c, var.dtype))
+
+                for v in chosen:
+                    # tf.distribute updates the underlying tf.Variable once
+                    # per step, whatever the number of replicas.
+                    distribution.extended.update(v.value, decay, group=False)
+
+            tf.__internal__.distribute.interim.maybe_merge_call(
+                decay_all, optimizer._distribution_strategy, chosen
+            )
+
+    else:
+
+        def hook(variables):
+            chosen = select(variables)
+            if not chosen:
+                return
+            c = coefficient()
+            for v in chosen:
+                v.assign(v - v * keras.ops.cast(c, v.dtype))
+
+    object.__setattr__(optimizer, "_apply_weight_decay", hook)
+
+
+def register_regularizer_names(classes):
+    """Let ``keras.regularizers.get("keras_reg>L2")`` find keras_reg classes.
+
+    For strings, Keras's ``regularizers.get`` only consults its private table
+    of built-ins (not the serialization registry), so the registered names
+    are added to that table.
+    """
+    from keras.src import regularizers as keras_regularizers
+
+    for cls in classes:
+        name = f"keras_reg>{cls.__name__}"
+        keras_regularizers.ALL_OBJECTS_DICT[name] = cls

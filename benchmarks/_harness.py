@@ -1,0 +1,142 @@
+"""Timing harness shared by the benchmarks.
+
+Benchmarks (unlike the package) may use each backend's own compiler entry
+point: they measure what a user gets in each execution mode. Each function
+returns a callable ``step(x)`` that runs the work once and blocks until done.
+"""
+
+import os
+import platform
+import statistics
+import time
+
+import keras
+import numpy as np
+
+
+def modes():
+    """Execution modes to time on the current backend."""
+    return {
+        "tensorflow": ["graph", "xla"],
+        "jax": ["jit"],
+        "torch": ["eager", "compile"],
+    }[keras.backend.backend()]
+
+
+def _block(y):
+    if keras.backend.backend() == "jax":
+        y.block_until_ready()
+    elif keras.backend.backend() == "torch":
+        float(y.reshape(-1)[0])
+    else:
+        y.numpy() if hasattr(y, "numpy") else None
+    return y
+
+
+def forward_step(layer, mode, x):
+    """``step(x)`` runs ``layer(x, training=True)`` in ``mode``."""
+    layer(x, training=False)  # build outside the timed region
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        fn = tf.function(lambda x: layer(x, training=True), jit_compile=mode == "xla")
+        return lambda x: _block(fn(x))
+    if backend == "jax":
+        import jax
+
+        state = {"nt": [v.value for v in layer.non_trainable_variables]}
+
+        @jax.jit
+        def fn(nt, x):
+            return layer.stateless_call([], nt, x, training=True)
+
+        def step(x):
+            y, state["nt"] = fn(state["nt"], x)
+            return _block(y)
+
+        return step
+    import torch
+
+    def fn(x):
+        return layer(x, training=True)
+
+    if mode == "compile":
+        torch._dynamo.reset()  # a fresh cache per layer, no recompile limit
+        fn = torch.compile(fn)
+    return lambda x: _block(fn(x))
+
+
+def train_step(layer, mode, x):
+    """``step(x)``: forward + backward of ``sum(layer(x) * x)`` w.r.t. ``x``."""
+    layer(x, training=False)
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        def fwd_bwd(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                loss = tf.reduce_sum(layer(x, training=True) * x)
+            return tape.gradient(loss, x)
+
+        fn = tf.function(fwd_bwd, jit_compile=mode == "xla")
+        return lambda x: _block(fn(x))
+    if backend == "jax":
+        import jax
+
+        state = {"nt": [v.value for v in layer.non_trainable_variables]}
+
+        def loss(x, nt):
+            y, nt = layer.stateless_call([], nt, x, training=True)
+            return (y * x).sum(), nt
+
+        fn = jax.jit(jax.grad(loss, has_aux=True))
+
+        def step(x):
+            g, state["nt"] = fn(x, state["nt"])
+            return _block(g)
+
+        return step
+    import torch
+
+    def fwd_bwd(x):
+        x = x.detach().requires_grad_(True)
+        (layer(x, training=True) * x).sum().backward()
+        return x.grad
+
+    if mode == "compile":
+        torch._dynamo.reset()
+        fwd_bwd = torch.compile(fwd_bwd)
+    fn = fwd_bwd
+    return lambda x: _block(fn(x))
+
+
+def copy_step(mode, x):
+    """The memory-bound floor: ``x * s`` written to a new buffer."""
+    scale = keras.layers.Lambda(lambda x: x * 2.0)
+    return forward_step(scale, mode, x)
+
+
+def time_it(step, x, repeats=5, warmup=2):
+    """Median seconds per call after ``warmup`` calls (compilation excluded)."""
+    for _ in range(warmup):
+        step(x)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        step(x)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def environment():
+    versions = {"keras": keras.__version__, "numpy": np.__version__}
+    backend = keras.backend.backend()
+    mod = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend]
+    versions[mod] = __import__(mod).__version__
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, "
+        + ", ".join(f"{k} {v}" for k, v in versions.items())
+    )

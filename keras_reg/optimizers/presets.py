@@ -1,0 +1,148 @@
+"""AdamW and SGDW: DecoupledWeightDecay around Adam and SGD, in one call."""
+
+import keras
+
+from keras_reg.optimizers.decoupled_weight_decay import DecoupledWeightDecay
+
+
+class _Preset(DecoupledWeightDecay):
+    """A DecoupledWeightDecay whose inner optimizer is built from flat args.
+
+    Its config is flat too (the inner optimizer's arguments next to the decay
+    arguments), so ``AdamW.from_config(AdamW(...).get_config())`` works.
+    """
+
+    _inner_cls = None
+
+    def get_config(self):
+        inner = self.inner_optimizer.get_config()
+        inner.pop("weight_decay", None)
+        inner.pop("name", None)
+        if isinstance(inner.get("learning_rate"), keras.optimizers.schedules.LearningRateSchedule):
+            inner["learning_rate"] = keras.saving.serialize_keras_object(inner["learning_rate"])
+        return {"name": self.name, **inner, **self._decay_config()}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in ("learning_rate", "weight_decay"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(
+                    config[key], custom_objects=custom_objects
+                )
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="keras_reg")
+class AdamW(_Preset):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, ICLR 2019).
+
+    ``DecoupledWeightDecay(keras.optimizers.Adam(...), weight_decay, ...)``:
+    each step ``w ← w − c_t·w`` (``c_t`` from ``decay_mode``, see
+    :class:`DecoupledWeightDecay`), then the Adam update. Differences from
+    ``keras.optimizers.AdamW``: biases and normalization parameters are not
+    decayed by default, exclusions match variable paths, the decay may follow
+    its own schedule, and ``decay_mode`` selects the convention. Note
+    ``epsilon`` defaults to Keras's ``1e-7`` (``torch.optim.AdamW`` uses
+    ``1e-8``).
+
+    Args:
+        learning_rate: float or ``LearningRateSchedule``.
+        weight_decay: ``λ`` (float >= 0 or schedule).
+        beta_1, beta_2, epsilon, amsgrad: as ``keras.optimizers.Adam``.
+        decay_mode, exclude, exclude_bias_and_norm, base_learning_rate: as
+            :class:`DecoupledWeightDecay`.
+        **kwargs: other ``keras.optimizers.Adam`` arguments (``clipnorm``,
+            ``use_ema``, ``gradient_accumulation_steps``, ...).
+
+    Example:
+
+    >>> opt = keras_reg.optimizers.AdamW(1e-3, weight_decay=0.05)
+    """
+
+    def __init__(
+        self,
+        learning_rate=1e-3,
+        weight_decay=1e-2,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        decay_mode="lr",
+        exclude=None,
+        exclude_bias_and_norm=True,
+        base_learning_rate=None,
+        name="adamw",
+        **kwargs,
+    ):
+        inner = keras.optimizers.Adam(
+            learning_rate=learning_rate,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            amsgrad=amsgrad,
+            name="adam",
+            **kwargs,
+        )
+        super().__init__(
+            inner,
+            weight_decay,
+            decay_mode=decay_mode,
+            exclude=exclude,
+            exclude_bias_and_norm=exclude_bias_and_norm,
+            base_learning_rate=base_learning_rate,
+            name=name,
+        )
+
+
+@keras.saving.register_keras_serializable(package="keras_reg")
+class SGDW(_Preset):
+    """SGD (with momentum) and decoupled weight decay (Loshchilov & Hutter).
+
+    Each step ``w ← w − c_t·w``, then the SGD/momentum update. With
+    ``momentum=0`` and ``decay_mode="lr"`` this equals SGD with an L2
+    penalty ``(λ/2)·Σw²`` (:class:`keras_reg.regularizers.L2`); with momentum
+    the two differ, the decay no longer entering the velocity.
+
+    Args:
+        learning_rate: float or ``LearningRateSchedule``.
+        momentum, nesterov: as ``keras.optimizers.SGD``.
+        weight_decay: ``λ`` (float >= 0 or schedule).
+        decay_mode, exclude, exclude_bias_and_norm, base_learning_rate: as
+            :class:`DecoupledWeightDecay`.
+        **kwargs: other ``keras.optimizers.SGD`` arguments.
+
+    Example:
+
+    >>> opt = keras_reg.optimizers.SGDW(0.1, momentum=0.9, weight_decay=5e-4)
+    """
+
+    def __init__(
+        self,
+        learning_rate=1e-2,
+        momentum=0.9,
+        nesterov=False,
+        weight_decay=5e-4,
+        decay_mode="lr",
+        exclude=None,
+        exclude_bias_and_norm=True,
+        base_learning_rate=None,
+        name="sgdw",
+        **kwargs,
+    ):
+        inner = keras.optimizers.SGD(
+            learning_rate=learning_rate,
+            momentum=momentum,
+            nesterov=nesterov,
+            name="sgd",
+            **kwargs,
+        )
+        super().__init__(
+            inner,
+            weight_decay,
+            decay_mode=decay_mode,
+            exclude=exclude,
+            exclude_bias_and_norm=exclude_bias_and_norm,
+            base_learning_rate=base_learning_rate,
+            name=name,
+        )
