@@ -1,7 +1,20 @@
-"""keras_reg: regularization add-ons for Keras 3 (TensorFlow, JAX, PyTorch)."""
+"""keras_reg: regularization add-ons for Keras 3 (TensorFlow, JAX, PyTorch).
 
-from keras_reg import layers, optimizers, regularizers, uncertainty
+Subpackages: ``layers`` (dropout family), ``regularizers`` (weight
+penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
+stopping), ``uncertainty`` (MC dropout) and ``plot`` (figures; needs
+matplotlib, imported on first use).
+"""
+
+from keras_reg import callbacks, layers, optimizers, regularizers, uncertainty
 
 __version__ = "0.1.0"
 
-__all__ = ["layers", "optimizers", "regularizers", "uncertainty", "__version__"]
+__all__ = [
+    "callbacks",
+    "layers",
+    "optimizers",
+    "regularizers",
+    "uncertainty",
+    "__version__",
+]

@@ -75,4 +75,7 @@ def mc_predict(model, x, samples=30, batch_size=None):
 
     with _compat.forced_training(dropout_layers(model)):
         draws = np.stack([one_pass() for _ in range(samples)])
-    return draws.mean(axis=0), draws.std(axis=0)
+    # Accumulate in float64: identical passes then give a std of exactly 0.
+    wide = draws.astype("float64")
+    mean, std = wide.mean(axis=0), wide.std(axis=0)
+    return mean.astype(draws.dtype), std.astype(draws.dtype)

@@ -21,9 +21,8 @@ for b in "${backends[@]}"; do
   KERAS_BACKEND="$b" "$py" -m pytest -q "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   last=$(grep -E '(passed|failed|error|no tests ran)' "$log" | tail -n 1)
-  passed=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$last"); passed=${passed:-0}
-  failed=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$last"); failed=${failed:-0}
-  errors=$(sed -nE 's/.* ([0-9]+) errors?.*/\1/p' <<<"$last"); errors=${errors:-0}
+  count() { grep -oE "[0-9]+ $1" <<<"$last" | grep -oE '^[0-9]+' || echo 0; }
+  passed=$(count passed); failed=$(count failed); errors=$(count 'errors?')
   failed=$((failed + errors))
   verdict=ok
   if [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then verdict=FAILED; status=1; fi
