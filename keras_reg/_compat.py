@@ -53,7 +53,9 @@ def install_weight_decay_hook(optimizer, select, coefficient):
     once per step in cross-replica context. Replacing it on the instance gives
     keras_reg's decay all of that without re-implementing the apply loop.
 
-    ``coefficient()`` returns the scalar ``c`` of the current step.
+    ``coefficient()`` returns the scalar ``c`` of the current step. The
+    TensorFlow and torch branches exist because Keras offers no public op for
+    them (a cross-replica update; an in-place multiply).
     """
     import keras
 
@@ -80,6 +82,21 @@ def install_weight_decay_hook(optimizer, select, coefficient):
             tf.__internal__.distribute.interim.maybe_merge_call(
                 decay_all, optimizer._distribution_strategy, chosen
             )
+
+    elif keras.backend.backend() == "torch":
+
+        def hook(variables):
+            import torch
+
+            chosen = select(variables)
+            if not chosen:
+                return
+            # Keras has no in-place multiply op; like Keras's own torch
+            # optimizer, shrink all variables in one fused in-place pass
+            # (an assign of w - c*w costs two extra passes over memory).
+            with torch.no_grad():
+                factor = 1.0 - keras.ops.convert_to_tensor(coefficient())
+                torch._foreach_mul_([v.value for v in chosen], factor)
 
     else:
 
