@@ -8,7 +8,7 @@ bfloat16 tensor comes out in the dtype it went in).
 
 import keras
 
-from keras_reg import _validation
+from keras_reg import _compat, _validation
 
 
 class DropoutBase(keras.layers.Layer):
@@ -36,6 +36,10 @@ class DropoutBase(keras.layers.Layer):
 
     def _apply(self, inputs):
         raise NotImplementedError
+
+    def _seed(self):
+        """The seed for this step's draw (per replica under tf.distribute)."""
+        return _compat.per_replica_seed(self.seed_generator)
 
     def compute_output_shape(self, input_shape):
         return input_shape

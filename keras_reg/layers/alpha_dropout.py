@@ -68,7 +68,7 @@ class AlphaDropout(DropoutBase):
             noise_shape = tuple(
                 s if n is None else n for n, s in zip(self.noise_shape, shape)
             )
-        keep = keras.random.uniform(noise_shape, seed=self.seed_generator) >= self.rate
+        keep = keras.random.uniform(noise_shape, seed=self._seed()) >= self.rate
         a, b = alpha_dropout_affine(self.rate)
         kept = inputs * a + b
         dropped = keras.ops.cast(a * ALPHA_PRIME + b, inputs.dtype)

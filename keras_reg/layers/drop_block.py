@@ -80,7 +80,7 @@ class DropBlock2D(DropoutBase):
         else:
             seed_shape = (shape[0], shape[1], valid_h, valid_w)
             padding = ((0, 0), (0, 0), pad_h, pad_w)
-        uniform = keras.random.uniform(seed_shape, seed=self.seed_generator)
+        uniform = keras.random.uniform(seed_shape, seed=self._seed())
         seeds = ops.cast(uniform < gamma, "float32")
         seeds = ops.pad(seeds, padding)
         dropped = ops.max_pool(

@@ -35,7 +35,7 @@ class DropPath(DropoutBase):
         shape = keras.ops.shape(inputs)
         noise_shape = (shape[0],) + (1,) * (len(shape) - 1)
         return keras.random.dropout(
-            inputs, self.rate, noise_shape=noise_shape, seed=self.seed_generator
+            inputs, self.rate, noise_shape=noise_shape, seed=self._seed()
         )
 
 

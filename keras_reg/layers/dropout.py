@@ -47,7 +47,7 @@ class Dropout(DropoutBase):
 
     def _apply(self, inputs):
         return keras.random.dropout(
-            inputs, self.rate, noise_shape=self.noise_shape, seed=self.seed_generator
+            inputs, self.rate, noise_shape=self.noise_shape, seed=self._seed()
         )
 
     def get_config(self):

@@ -33,6 +33,6 @@ class GaussianDropout(DropoutBase):
             mean=1.0,
             stddev=stddev,
             dtype=inputs.dtype,
-            seed=self.seed_generator,
+            seed=self._seed(),
         )
         return inputs * noise

@@ -26,7 +26,7 @@ class _SpatialDropout(DropoutBase):
         else:
             noise_shape = (shape[0], shape[1], *spatial_ones)
         return keras.random.dropout(
-            inputs, self.rate, noise_shape=noise_shape, seed=self.seed_generator
+            inputs, self.rate, noise_shape=noise_shape, seed=self._seed()
         )
 
     def get_config(self):
