@@ -33,7 +33,9 @@ def test_every_part_under_a_mixed_policy(policy):
     assert all(v.dtype == "float32" for v in model.trainable_variables)
 
 
-@pytest.mark.parametrize("make", [lambda: regularizers.L2(1.0), lambda: regularizers.L1L2(0.0, 1.0)])
+@pytest.mark.parametrize(
+    "make", [lambda: regularizers.L2(1.0), lambda: regularizers.L1L2(0.0, 1.0)]
+)
 def test_penalty_accumulates_in_float32(make):
     # 300**2 * 100 overflows float16 (max 65504); the float32 sum does not.
     w = keras.ops.cast(np.full((10, 10), 300.0), "float16")
