@@ -7,6 +7,7 @@ argument never surfaces later as a backend trace in the middle of ``fit``.
 
 import math
 import numbers
+import os
 
 import keras
 
@@ -138,4 +139,18 @@ def check_noise_shape_broadcasts(noise_shape, input_shape, layer_name):
             f"{layer_name}: `noise_shape` does not broadcast to the input. "
             f"Each entry must be None, 1 or the input's size on that axis. "
             f"Received: noise_shape={noise_shape} for input_shape={tuple(input_shape)}."
+        )
+
+
+def check_writable_dir(directory, argument, value):
+    directory = directory or "."
+    if not os.path.isdir(directory):
+        raise ValueError(
+            f"Argument `{argument}`: directory {directory!r} does not exist. "
+            f"Received: {argument}={value!r}."
+        )
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"Argument `{argument}`: directory {directory!r} is not writable. "
+            f"Received: {argument}={value!r}."
         )

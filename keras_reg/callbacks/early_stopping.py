@@ -7,11 +7,10 @@ import warnings
 import keras
 
 from keras_reg import _validation
-from keras_reg.callbacks import _state
+from keras_reg.callbacks import _files
+from keras_reg.callbacks._backup import Backup
 
 _MAX_HINTS = ("acc", "auc", "precision", "recall", "f1", "iou", "top_k")
-_STATE_FILE = "keras_reg_early_stopping.json"
-_BEST_PREFIX = "keras_reg_early_stopping_best_"
 
 
 def _resolve_mode(mode, monitor):
@@ -129,11 +128,12 @@ class EarlyStopping(keras.callbacks.Callback):
                     f'".weights.h5". Received: snapshot={snapshot!r}.'
                 )
             snapshot = str(snapshot)
-            _state.check_writable_dir(os.path.dirname(snapshot), "snapshot", snapshot)
+            _validation.check_writable_dir(os.path.dirname(snapshot), "snapshot", snapshot)
         self.snapshot = snapshot
         if backup_dir is not None:
             backup_dir = str(backup_dir)
         self.backup_dir = backup_dir
+        self._backup = None if backup_dir is None else Backup(backup_dir)
         self.verbose = int(verbose)
         self._direction = 1.0 if _resolve_mode(mode, monitor) == "min" else -1.0
         self._reset()
@@ -155,10 +155,9 @@ class EarlyStopping(keras.callbacks.Callback):
         self.wait = 0
         self.smoothed = None
         self._best_weights = None
-        self._history = []  # [state dict after each epoch end]; last two persisted
         self._pending_resume = None
 
-    def _state_dict(self, next_epoch, weights_file):
+    def _state(self, next_epoch):
         return {
             "next_epoch": next_epoch,
             "best": self.best,
@@ -166,7 +165,6 @@ class EarlyStopping(keras.callbacks.Callback):
             "stopped_epoch": self.stopped_epoch,
             "wait": self.wait,
             "smoothed": self.smoothed,
-            "weights_file": weights_file,
         }
 
     def _load_state(self, state):
@@ -176,16 +174,26 @@ class EarlyStopping(keras.callbacks.Callback):
         self.wait = state["wait"]
         self.smoothed = state["smoothed"]
         self._best_weights = None
-        weights_file = state["weights_file"]
-        if weights_file is None:
+        path = self._backup.weights_path(state)
+        if path is None or not self.restore_best_weights:
             return
         # Never load into the model here: it holds BackupAndRestore's latest
         # weights and optimizer state, which training continues from.
-        path = os.path.join(self.backup_dir, weights_file)
         if self.snapshot == "memory":
-            self._best_weights = _state.read_arrays(path)
+            self._best_weights = _files.read_arrays(path)
         else:
-            _state.copy_atomic(path, self.snapshot)
+            _files.copy_atomic(path, self.snapshot)
+
+    def _write_best(self, stem):
+        """Write the best weights for the backup without touching the model:
+        the arrays as .npz (memory mode) or a copy of the disk snapshot."""
+        if not self.restore_best_weights:
+            return None
+        if self.snapshot == "memory":
+            _files.write_arrays_atomic(stem + ".npz", self._best_weights)
+            return os.path.basename(stem) + ".npz"
+        _files.copy_atomic(self.snapshot, stem + ".weights.h5")
+        return os.path.basename(stem) + ".weights.h5"
 
     # -- decision --------------------------------------------------------------------
 
@@ -211,27 +219,16 @@ class EarlyStopping(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._reset()
-        path = self._state_path()
-        if path is not None and os.path.exists(path):
-            self._pending_resume = _state.read_json(path)
+        if self._backup is not None:
+            self._pending_resume = self._backup.load()
 
     def on_epoch_begin(self, epoch, logs=None):
         if self._pending_resume is None:
             return
-        saved, self._pending_resume = self._pending_resume, None
-        generations = [g for g in saved["generations"] if g["next_epoch"] <= epoch]
-        match = [g for g in generations if g["next_epoch"] == epoch]
-        if not match:
-            warnings.warn(
-                f"EarlyStopping: the backup in {self.backup_dir!r} holds state up to "
-                f"epoch {saved['generations'][-1]['next_epoch']} but training resumes "
-                f"at epoch {epoch}; using the closest earlier state.",
-                stacklevel=2,
-            )
-        chosen = (match or generations or [None])[-1]
+        generations, self._pending_resume = self._pending_resume, None
+        chosen = self._backup.choose(generations, epoch)
         if chosen is not None:
             self._load_state(chosen)
-            self._history = [chosen]
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -243,7 +240,8 @@ class EarlyStopping(keras.callbacks.Callback):
             )
         if epoch >= self.start_from_epoch:
             self._update(epoch, float(logs[self.monitor]))
-        self._backup(epoch + 1)
+        if self._backup is not None:
+            self._backup.save(self._state(epoch + 1), self._write_best)
 
     def _update(self, epoch, raw):
         value = self._observe(raw)
@@ -271,7 +269,7 @@ class EarlyStopping(keras.callbacks.Callback):
         if self.snapshot == "memory":
             self._best_weights = self.model.get_weights()
         else:
-            _state.save_weights_atomic(self.model, self.snapshot)
+            _files.save_weights_atomic(self.model, self.snapshot)
 
     def on_train_end(self, logs=None):
         if self.restore_best_weights:
@@ -291,47 +289,8 @@ class EarlyStopping(keras.callbacks.Callback):
                         f"Restored the weights of epoch {self._fmt_best()}."
                     )
         self._best_weights = None
-        self._delete_backup()
-
-    # -- crash recovery ----------------------------------------------------------------
-
-    def _state_path(self):
-        return None if self.backup_dir is None else os.path.join(self.backup_dir, _STATE_FILE)
-
-    def _backup(self, next_epoch):
-        if self.backup_dir is None:
-            return
-        os.makedirs(self.backup_dir, exist_ok=True)
-        previous = self._history[-1] if self._history else None
-        weights_file = previous["weights_file"] if previous else None
-        best_changed = previous is None or previous["best_epoch"] != self.best_epoch
-        if self.restore_best_weights and self.best_epoch is not None and best_changed:
-            # Memory mode: the arrays as .npz; disk mode: a copy of the
-            # Keras-format snapshot. Neither touches the model.
-            name = f"{_BEST_PREFIX}{self.best_epoch}"
-            if self.snapshot == "memory":
-                weights_file = name + ".npz"
-                _state.write_arrays_atomic(
-                    os.path.join(self.backup_dir, weights_file), self._best_weights
-                )
-            else:
-                weights_file = name + ".weights.h5"
-                _state.copy_atomic(self.snapshot, os.path.join(self.backup_dir, weights_file))
-        state = self._state_dict(next_epoch, weights_file)
-        self._history = (self._history + [state])[-2:]
-        _state.write_json_atomic(self._state_path(), {"generations": self._history})
-        keep = {g["weights_file"] for g in self._history}
-        for name in os.listdir(self.backup_dir):
-            if name.startswith(_BEST_PREFIX) and name not in keep:
-                os.remove(os.path.join(self.backup_dir, name))
-
-    def _delete_backup(self):
-        path = self._state_path()
-        if path is None or not os.path.isdir(self.backup_dir):
-            return
-        for name in os.listdir(self.backup_dir):
-            if name.startswith("keras_reg_early_stopping"):
-                os.remove(os.path.join(self.backup_dir, name))
+        if self._backup is not None:
+            self._backup.delete()
 
     def get_config(self):
         return {

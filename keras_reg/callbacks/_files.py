@@ -1,6 +1,6 @@
-"""Atomic files for EarlyStopping's backup: write to a temporary name in the
-same directory, then ``os.replace`` (atomic on POSIX and Windows), so a crash
-mid-write leaves the previous file intact."""
+"""Atomic file writes: write to a temporary name in the same directory, then
+``os.replace`` (atomic on POSIX and Windows), so a crash mid-write leaves the
+previous file intact."""
 
 import json
 import os
@@ -28,20 +28,6 @@ def save_weights_atomic(model, path):
     tmp = path[: -len(".weights.h5")] + ".tmp.weights.h5"
     model.save_weights(tmp)
     os.replace(tmp, path)
-
-
-def check_writable_dir(directory, argument, value):
-    directory = directory or "."
-    if not os.path.isdir(directory):
-        raise ValueError(
-            f"Argument `{argument}`: directory {directory!r} does not exist. "
-            f"Received: {argument}={value!r}."
-        )
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise ValueError(
-            f"Argument `{argument}`: directory {directory!r} is not writable. "
-            f"Received: {argument}={value!r}."
-        )
 
 
 def write_arrays_atomic(path, arrays):
