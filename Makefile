@@ -16,9 +16,12 @@ $(VENV)/.installed: requirements-test.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
+# One backend (KERAS_BACKEND, default jax) writes results/; several
+# (BACKENDS="tensorflow jax torch") write results/<backend>/.
 demo: $(VENV)/.installed
-	@for b in $(if $(filter command line environment,$(origin BACKENDS)),$(BACKENDS),$(KERAS_BACKEND)); do \
-	  KERAS_BACKEND=$$b $(PY) examples/compare_regularizers.py --out results || exit 1; done
+	@bs="$(if $(filter command line environment,$(origin BACKENDS)),$(BACKENDS),$(KERAS_BACKEND))"; \
+	n=$$(echo $$bs | wc -w); for b in $$bs; do out=results; [ $$n -gt 1 ] && out=results/$$b; \
+	  KERAS_BACKEND=$$b $(PY) examples/compare_regularizers.py --out $$out || exit 1; done
 
 test: $(VENV)/.installed
 	bash scripts/run_tests.sh $(PY) $(BACKENDS) -- $(PYTEST_ARGS)

@@ -235,12 +235,10 @@ def main(argv=None):
             print(f"== {variant}, seed {seed} ({keras.backend.backend()})", flush=True)
             results[variant].append(run(variant, data, seed, args.epochs, args.verbose))
 
-    suffix = "" if len(os.environ.get("DEMO_BACKENDS", "").split()) <= 1 else (
-        "_" + keras.backend.backend())
-    table = write_summary(os.path.join(args.out, f"summary{suffix}.md"), results, args, data)
+    table = write_summary(os.path.join(args.out, "summary.md"), results, args, data)
     print(table)
     try:
-        plot_curves(os.path.join(args.out, f"learning_curves{suffix}.png"), results)
+        plot_curves(os.path.join(args.out, "learning_curves.png"), results)
         plot_augmentations(os.path.join(args.out, "augmentation_grid.png"), data[0][0][:4])
     except ImportError:
         print("matplotlib is not installed: skipped the figures (pip install matplotlib).")

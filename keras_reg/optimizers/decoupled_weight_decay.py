@@ -211,11 +211,8 @@ class DecoupledWeightDecay(keras.optimizers.Optimizer):
 
     @learning_rate.setter
     def learning_rate(self, learning_rate):
-        # Called by the base constructor before the inner optimizer exists.
-        if "inner_optimizer" in self.__dict__:
-            self.inner_optimizer.learning_rate = learning_rate
-        else:
-            keras.optimizers.Optimizer.learning_rate.fset(self, learning_rate)
+        # E.g. ReduceLROnPlateau: the wrapped optimizer owns the rate.
+        self.inner_optimizer.learning_rate = learning_rate
 
     @property
     def iterations(self):

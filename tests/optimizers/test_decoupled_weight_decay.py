@@ -328,3 +328,11 @@ def test_normalized_weight_decay():
     )
     with pytest.raises(ValueError, match="epochs"):
         optimizers.normalized_weight_decay(0.05, 128, 50_000, 0)
+
+
+def test_learning_rate_is_the_wrapped_optimizers():
+    opt = DecoupledWeightDecay(keras.optimizers.SGD(0.1), 0.1)
+    opt.learning_rate = 0.05  # what ReduceLROnPlateau does
+    assert float(to_numpy(opt.inner_optimizer.learning_rate)) == pytest.approx(0.05)
+    assert float(to_numpy(opt.learning_rate)) == pytest.approx(0.05)
+    assert opt.base_learning_rate == pytest.approx(0.1)  # lr_0 stays the initial rate
