@@ -52,7 +52,7 @@ status=0
 for b in ${GPU_BACKENDS:-torch jax}; do
   echo "== pytest on the GPU, KERAS_BACKEND=$b"
   # Run from a copy of tests/ so the installed wheel, not the checkout, is imported.
-  rm -rf /tmp/keras_reg_run && mkdir -p /tmp/keras_reg_run && cp -r tests /tmp/keras_reg_run/
+  rm -rf /tmp/keras_reg_run && mkdir -p /tmp/keras_reg_run && cp -r tests examples /tmp/keras_reg_run/
   (cd /tmp/keras_reg_run && KERAS_BACKEND=$b $PY -m pytest -q -p no:cacheprovider tests 2>&1) \
     | tee "$OUT/pytest_$b.txt" | tail -n 15
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
