@@ -208,7 +208,7 @@ def plot_augmentations(path, images, seed=0, n=8):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", default="digits", help="'digits' or 'tfds:NAME'")
     parser.add_argument("--data-dir", default=None, help="TFDS data directory")
     parser.add_argument("--train-size", type=int, default=300)

@@ -32,3 +32,25 @@ def test_demo_rejects_unknown_dataset(tmp_path):
     demo = load_example("compare_regularizers")
     with pytest.raises(SystemExit):
         demo.main(["--dataset", "imagenet", "--out", str(tmp_path)])
+
+
+def test_quickstart(tmp_path):
+    quickstart = load_example("quickstart")
+    accuracy, same = quickstart.main(["--epochs", "3", "--out", str(tmp_path / "q.keras")])
+    assert same and 0.0 <= accuracy <= 1.0
+
+
+def test_mc_dropout_uncertainty(tmp_path):
+    example = load_example("mc_dropout_uncertainty")
+    correct, wrong = example.main(["--epochs", "5", "--samples", "5",
+                                   "--out", str(tmp_path / "mc.png")])
+    assert correct > 0 and wrong > 0
+    assert (tmp_path / "mc.png").exists()
+
+
+def test_weight_decay_sweep(tmp_path):
+    example = load_example("weight_decay_sweep")
+    results = example.main(["--grid", "0", "1e-3", "--epochs", "2", "--train-size", "60",
+                            "--out", str(tmp_path / "wd.png")])
+    assert set(results) == {0.0, 1e-3}
+    assert (tmp_path / "wd.png").exists()
