@@ -1,8 +1,10 @@
-"""The one place where keras_reg relies on Keras internals.
+"""The one place where keras_reg relies on Keras internals or branches on
+the backend (only where Keras offers no public op).
 
-Everything here is covered by the test-suite on the oldest and the newest
-Keras that ``pyproject.toml`` admits (``make test-keras-min``), so a change in
-Keras shows up as a failing test here rather than as a bug in a user's run.
+Everything here is exercised by the test suite: on the newest Keras on all
+three backends (``make test``) and on the oldest Keras that
+``pyproject.toml`` admits on JAX (``make test-keras-min``), so a change in
+Keras shows up as a failing test rather than as a bug in a user's run.
 """
 
 import contextlib
