@@ -44,13 +44,18 @@ def test_jax_data_parallel_and_model_parallel(tmp_path):
     # A deterministic model: 8-way data parallel == one device, to float
     # reduction order (6 Adam steps, well inside 1e-4).
     assert r["dp_vs_single_max_rel"] < 1e-4
-    # The model with every part: finite, decreasing, and the same on one
-    # device, 8 data shards and a (2 x 4) model-parallel mesh.
+    # The model with every part trains on one device, 8 data shards and a
+    # (2 x 4) model-parallel mesh.
     for key in ("single_losses", "dp_losses", "mp_losses"):
         losses = r[key]
         assert np.all(np.isfinite(losses)) and losses[-1] < losses[0], (key, losses)
-    np.testing.assert_allclose(r["dp_losses"], r["single_losses"], rtol=1e-4)
-    np.testing.assert_allclose(r["mp_losses"], r["single_losses"], rtol=1e-4)
+    if r["partitionable_rng"]:
+        # JAX >= 0.5 draws the same global random values however arrays are
+        # sharded: the stochastic runs then agree up to reduction order. (Older
+        # JAX draws different masks when sharded; the deterministic comparison
+        # above is the exact check there.)
+        np.testing.assert_allclose(r["dp_losses"], r["single_losses"], rtol=1e-4)
+        np.testing.assert_allclose(r["mp_losses"], r["single_losses"], rtol=1e-4)
     assert r["hidden_kernel_shards"] == 4  # the kernel really was sharded
     assert_loads_on_one_device(tmp_path, "mp")
 
