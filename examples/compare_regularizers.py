@@ -29,12 +29,9 @@ VARIANTS = ("baseline", "dropout", "dropout+wd", "all")
 
 
 def load_digits_split(train_size, val_size, seed=0):
-    from sklearn.datasets import load_digits
+    from _digits import shuffled_digits
 
-    x, y = load_digits(return_X_y=True)
-    x = (x / 16.0).astype("float32").reshape(-1, 8, 8, 1)
-    order = np.random.default_rng(seed).permutation(len(x))
-    x, y = x[order], y[order].astype("int32")
+    x, y = shuffled_digits(seed, images=True)
     a, b = train_size, train_size + val_size
     return (x[:a], y[:a]), (x[a:b], y[a:b]), (x[b:], y[b:])
 

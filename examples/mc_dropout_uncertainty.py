@@ -13,7 +13,7 @@ import argparse
 
 import keras
 import numpy as np
-from sklearn.datasets import load_digits
+from _digits import shuffled_digits
 
 import keras_reg
 
@@ -26,10 +26,7 @@ def main(argv=None):
     parser.add_argument("--out", default="mc_dropout.png", help="histogram path ('' to skip)")
     args = parser.parse_args(argv)
 
-    x, y = load_digits(return_X_y=True)
-    x = (x / 16.0).astype("float32")
-    order = np.random.default_rng(0).permutation(len(x))
-    x, y = x[order], y[order]
+    x, y = shuffled_digits()
     n = args.train_size
     keras.utils.set_random_seed(0)
     model = keras.Sequential([

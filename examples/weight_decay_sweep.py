@@ -8,7 +8,7 @@ import argparse
 
 import keras
 import numpy as np
-from sklearn.datasets import load_digits
+from _digits import shuffled_digits
 
 import keras_reg
 
@@ -43,10 +43,7 @@ def main(argv=None):
     parser.add_argument("--out", default="wd_sweep.png", help="plot path ('' to skip)")
     args = parser.parse_args(argv)
 
-    x, y = load_digits(return_X_y=True)
-    x = (x / 16.0).astype("float32")
-    order = np.random.default_rng(0).permutation(len(x))
-    x, y = x[order], y[order]
+    x, y = shuffled_digits()
     n = args.train_size
     data = ((x[:n], y[:n]), (x[n : 2 * n], y[n : 2 * n]))
     results = {wd: train(wd, data, args.epochs) for wd in args.grid}
