@@ -2,6 +2,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
+from keras_reg.layers._hash_random import bernoulli_keep, resolve_noise_shape
 
 # SELU constants (Klambauer et al. 2017): selu(x) = LAMBDA * (x if x > 0 else
 # ALPHA * (exp(x) - 1)); its negative saturation value is -LAMBDA * ALPHA.
@@ -61,14 +62,8 @@ class AlphaDropout(DropoutBase):
         )
 
     def _apply(self, inputs):
-        shape = keras.ops.shape(inputs)
-        if self.noise_shape is None:
-            noise_shape = shape
-        else:
-            noise_shape = tuple(
-                s if n is None else n for n, s in zip(self.noise_shape, shape)
-            )
-        keep = keras.random.uniform(noise_shape, seed=self._seed()) >= self.rate
+        noise_shape = resolve_noise_shape(inputs, self.noise_shape)
+        keep = bernoulli_keep(noise_shape, self.rate, self._seed())
         a, b = alpha_dropout_affine(self.rate)
         kept = inputs * a + b
         dropped = keras.ops.cast(a * ALPHA_PRIME + b, inputs.dtype)

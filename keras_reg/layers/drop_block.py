@@ -2,6 +2,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
+from keras_reg.layers._hash_random import bernoulli_keep
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -80,8 +81,9 @@ class DropBlock2D(DropoutBase):
         else:
             seed_shape = (shape[0], shape[1], valid_h, valid_w)
             padding = ((0, 0), (0, 0), pad_h, pad_w)
-        uniform = keras.random.uniform(seed_shape, seed=self._seed())
-        seeds = ops.cast(uniform < gamma, "float32")
+        # A block starts where the Bernoulli(1 - gamma) "keep" draw fails.
+        starts = ops.logical_not(bernoulli_keep(seed_shape, gamma, self._seed()))
+        seeds = ops.cast(starts, "float32")
         seeds = ops.pad(seeds, padding)
         dropped = ops.max_pool(
             seeds,

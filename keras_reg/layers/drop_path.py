@@ -3,6 +3,7 @@ import numpy as np
 
 from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
+from keras_reg.layers._hash_random import inverted_dropout
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -34,9 +35,7 @@ class DropPath(DropoutBase):
     def _apply(self, inputs):
         shape = keras.ops.shape(inputs)
         noise_shape = (shape[0],) + (1,) * (len(shape) - 1)
-        return keras.random.dropout(
-            inputs, self.rate, noise_shape=noise_shape, seed=self._seed()
-        )
+        return inverted_dropout(inputs, self.rate, self._seed(), noise_shape)
 
 
 # The name TensorFlow Addons and many papers use for the same layer.

@@ -2,6 +2,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
+from keras_reg.layers._hash_random import inverted_dropout
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -18,6 +19,13 @@ class Dropout(DropoutBase):
     would divide by zero), integer inputs are refused, the input dtype is kept
     (float16/bfloat16 in, same dtype out) and a ``noise_shape`` that cannot
     broadcast to the input is reported at build time.
+
+    The mask comes from a counter-based hash of the layer's
+    ``SeedGenerator`` draw (see ``keras_reg.layers._hash_random``), not from
+    ``keras.random``: one implementation on every backend, bit-identical
+    masks for a given seed on all three, and on CPU 3-300x faster than
+    ``keras.layers.Dropout`` (benchmarks/RESULTS.md). A unit is kept with
+    probability ``1 - p`` to within 2**-32.
 
     Args:
         rate: probability ``p`` of dropping a unit, in ``[0, 1)``.
@@ -46,9 +54,7 @@ class Dropout(DropoutBase):
         )
 
     def _apply(self, inputs):
-        return keras.random.dropout(
-            inputs, self.rate, noise_shape=self.noise_shape, seed=self._seed()
-        )
+        return inverted_dropout(inputs, self.rate, self._seed(), self.noise_shape)
 
     def get_config(self):
         config = super().get_config()

@@ -4,6 +4,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
+from keras_reg.layers._hash_random import inverted_dropout
 
 
 class _SpatialDropout(DropoutBase):
@@ -25,9 +26,7 @@ class _SpatialDropout(DropoutBase):
             noise_shape = (shape[0], *spatial_ones, shape[-1])
         else:
             noise_shape = (shape[0], shape[1], *spatial_ones)
-        return keras.random.dropout(
-            inputs, self.rate, noise_shape=noise_shape, seed=self._seed()
-        )
+        return inverted_dropout(inputs, self.rate, self._seed(), noise_shape)
 
     def get_config(self):
         config = super().get_config()
