@@ -36,7 +36,7 @@ test: $(VENV)/.installed
 	touch $@
 
 test-keras-min: .venv-keras-min/.installed
-	bash scripts/run_tests.sh .venv-keras-min/bin/python jax -- $(PYTEST_ARGS)
+	bash scripts/run_tests.sh .venv-keras-min/bin/python jax -- -m "not slow" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	@for b in $(BACKENDS); do KERAS_BACKEND=$$b $(PY) benchmarks/bench_layers.py || exit 1; done

@@ -165,3 +165,37 @@ class _ReplicaFoldedSeed(keras.random.SeedGenerator):
         # others'; the second word stays the step counter.
         offset = keras.ops.cast(self._replica_id, seed.dtype) * 1_000_003
         return seed + keras.ops.stack([offset, keras.ops.zeros_like(offset)])
+
+
+# --- augmentation layers -------------------------------------------------
+# Keras runs its preprocessing layers inside tf.data under any backend by
+# switching a layer's ops to TensorFlow while tracing the pipeline. The base
+# that does this is private and was renamed: TFDataLayer (Keras 3.8) became
+# DataLayer (later releases). keras_reg.augment builds on whichever exists.
+try:
+    from keras.src.layers.preprocessing.data_layer import DataLayer  # noqa: F401
+except ImportError:  # Keras < 3.10
+    pass
+
+
+class BackendOps:
+    """``keras.ops``-style names resolved on the backend a DataLayer runs on.
+
+    ``keras.ops.multiply`` always dispatches to the configured backend; inside
+    a tf.data pipeline under JAX or torch the tensors are TensorFlow's, so an
+    augmentation layer calls ``self.ops.multiply`` instead, which this class
+    looks up in the active backend's ``core``, ``numpy``, ``math``, ``nn``,
+    ``image`` and ``linalg`` modules (where ``keras.ops`` itself dispatches).
+    """
+
+    _MODULES = ("core", "numpy", "math", "nn", "image", "linalg")
+
+    def __init__(self, dynamic_backend):
+        self._backend = dynamic_backend
+
+    def __getattr__(self, name):
+        for module in self._MODULES:
+            fn = getattr(getattr(self._backend, module), name, None)
+            if fn is not None:
+                return fn
+        return getattr(self._backend, name)

@@ -1,4 +1,5 @@
-"""Figures: learning curves with early-stopping marks (matplotlib optional)."""
+"""Figures: learning curves with early-stopping marks, augmentation grids
+(matplotlib optional)."""
 
 
 def _pyplot():
@@ -59,5 +60,60 @@ def learning_curves(history, early_stopping=None, metrics=("loss",)):
         ax.set_ylabel(name)
         ax.legend(fontsize="small")
         ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def augmentation_grid(layer, images, n=8, seed=0, value_range=(0, 255)):
+    """Originals and ``n`` augmented versions of each, one row per image.
+
+    Each version is one call of ``layer`` in training mode on the batch of
+    originals, after ``keras.utils.set_random_seed(seed)`` so the figure is
+    reproducible for layers without their own seed.
+
+    Args:
+        layer: an augmentation layer or ``keras.layers.Pipeline`` taking
+            (batch, h, w, c) images in ``value_range``.
+        images: array (batch, h, w, c); a handful (each is a row).
+        n: augmented versions per image (columns after the original).
+        seed: global Keras seed set before drawing.
+        value_range: (low, high) of the pixels, used to scale for display.
+
+    Returns:
+        a ``matplotlib.figure.Figure``.
+
+    Example:
+
+    >>> fig = keras_reg.plot.augmentation_grid(keras_reg.augment.image_recipe(), photos[:3])
+    >>> fig.savefig("augmentation_grid.png")
+    """
+    import keras
+    import numpy as np
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"Argument `n` must be a positive int. Received: n={n!r}.")
+    plt = _pyplot()
+    images = np.asarray(images)
+    if images.ndim != 4:
+        raise ValueError(
+            f"Argument `images` must be a batch (batch, h, w, c). Received shape {images.shape}."
+        )
+    keras.utils.set_random_seed(seed)
+    versions = [images] + [
+        np.asarray(keras.ops.convert_to_numpy(layer(images, training=True))) for _ in range(n)
+    ]
+    low, high = value_range
+    rows = images.shape[0]
+    fig, axes = plt.subplots(rows, n + 1, figsize=(1.3 * (n + 1), 1.3 * rows), squeeze=False)
+    for r in range(rows):
+        for c, batch in enumerate(versions):
+            shown = np.clip((batch[r].astype("float32") - low) / (high - low), 0, 1)
+            ax = axes[r][c]
+            ax.imshow(shown[..., 0] if shown.shape[-1] == 1 else shown,
+                      cmap="gray" if shown.shape[-1] == 1 else None)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title("original" if c == 0 else f"#{c}", fontsize=8)
     fig.tight_layout()
     return fig

@@ -35,3 +35,16 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     with pytest.raises(ImportError, match=r"keras-reg\[examples\]"):
         plot.learning_curves({"loss": [1.0]})
+
+
+def test_augmentation_grid_shows_originals_and_versions():
+    from keras_reg import augment
+
+    images = np.random.default_rng(0).uniform(0, 255, size=(2, 8, 8, 3)).astype("float32")
+    fig = plot.augmentation_grid(augment.ColorJitter(0.5, seed=0), images, n=3)
+    assert len(fig.axes) == 2 * 4
+    shown = fig.axes[0].images[0].get_array()
+    np.testing.assert_allclose(shown, images[0] / 255, atol=1e-6)
+    assert not np.allclose(fig.axes[1].images[0].get_array(), shown)
+    with pytest.raises(ValueError, match="`n`"):
+        plot.augmentation_grid(augment.ColorJitter(0.5), images, n=0)

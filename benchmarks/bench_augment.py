@@ -1,0 +1,107 @@
+"""Images/s of ``keras_reg.augment.image_recipe()`` in tf.data, vs the same
+recipe from plain Keras layers and vs albumentations (if installed).
+
+224x224x3 crops of scikit-learn's bundled ``load_sample_images`` photos,
+batch 64, ``ds.map(augment, num_parallel_calls=AUTOTUNE)``, all on this
+machine's CPUs in one run. The Keras recipe is flip + RandomRotation(10°) +
+RandomBrightness/Contrast/Saturation/Hue, which is what a user porting
+torchvision's recipe writes (its colour factors mean different things, see
+docs/augmentation.md). albumentations runs its own recipe (HorizontalFlip,
+Rotate(10), ColorJitter(0.2, 0.2, 0.2, 0.1)) on uint8 in a plain loop.
+
+    KERAS_BACKEND=jax python benchmarks/bench_augment.py
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from _harness import environment  # noqa: E402
+from sklearn.datasets import load_sample_images  # noqa: E402
+
+import keras_reg  # noqa: E402
+
+
+def photos(count, size=224, seed=0):
+    rng = np.random.default_rng(seed)
+    sources = load_sample_images().images
+    out = []
+    for i in range(count):
+        img = sources[i % len(sources)]
+        y = rng.integers(0, img.shape[0] - size)
+        x = rng.integers(0, img.shape[1] - size)
+        out.append(img[y : y + size, x : x + size])
+    return np.stack(out)
+
+
+def keras_recipe(seed=0):
+    return keras.layers.Pipeline(
+        [
+            keras.layers.RandomFlip("horizontal", seed=seed),
+            keras.layers.RandomRotation(10 / 360, fill_mode="constant", seed=seed + 1),
+            keras.layers.RandomBrightness(0.2, value_range=(0, 255), seed=seed + 2),
+            keras.layers.RandomContrast(0.2, value_range=(0, 255), seed=seed + 3),
+            keras.layers.RandomSaturation(0.2, value_range=(0, 255), seed=seed + 4),
+            keras.layers.RandomHue(0.1, value_range=(0, 255), seed=seed + 5),
+        ]
+    )
+
+
+def tf_data_rate(augment, images, batch, batches):
+    ds = tf.data.Dataset.from_tensors(tf.cast(images[:batch], tf.float32)).repeat()
+    ds = ds.map(augment, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    it = iter(ds)
+    for _ in range(3):
+        next(it)
+    t0 = time.perf_counter()
+    for _ in range(batches):
+        next(it).numpy()
+    return batches * batch / (time.perf_counter() - t0)
+
+
+def albumentations_rate(images, count):
+    try:
+        import albumentations as A
+    except ImportError:
+        return None
+    recipe = A.Compose(
+        [A.HorizontalFlip(), A.Rotate(limit=10, border_mode=0),
+         A.ColorJitter(0.2, 0.2, 0.2, 0.1, p=1.0)]
+    )
+    for img in images[:8]:
+        recipe(image=img)
+    t0 = time.perf_counter()
+    for i in range(count):
+        recipe(image=images[i % len(images)])
+    return count / (time.perf_counter() - t0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--batches", type=int, default=10)
+    args = parser.parse_args()
+
+    images = photos(args.batch)
+    ours = tf_data_rate(keras_reg.augment.image_recipe(seed=0), images, args.batch, args.batches)
+    plain = tf_data_rate(keras_recipe(), images, args.batch, args.batches)
+    albu = albumentations_rate(images, args.batch * args.batches)
+    print(f"# {keras.backend.backend()} | {environment()} | tf {tf.__version__}")
+    print("| pipeline | images/s | keras_reg / this |")
+    print("|---|---|---|")
+    print(f"| keras_reg image_recipe (tf.data) | {ours:.0f} | 1.00 |")
+    print(f"| plain Keras layers (tf.data) | {plain:.0f} | {ours / plain:.2f} |")
+    if albu is None:
+        print("| albumentations | not installed | – |")
+    else:
+        print(f"| albumentations (uint8, loop) | {albu:.0f} | {ours / albu:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

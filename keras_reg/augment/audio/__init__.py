@@ -1,0 +1,19 @@
+"""Audio augmentation: waveforms (batch, samples) and spectrograms
+(batch, time, freq), float, randomness per sample."""
+
+from keras_reg.augment.audio.add_noise import AddNoise
+from keras_reg.augment.audio.pitch_shift import PitchShift
+from keras_reg.augment.audio.random_gain import RandomGain
+from keras_reg.augment.audio.spec_augment import FrequencyMasking, TimeMasking
+from keras_reg.augment.audio.time_shift import TimeShift
+from keras_reg.augment.audio.time_stretch import TimeStretch
+
+__all__ = [
+    "AddNoise",
+    "FrequencyMasking",
+    "PitchShift",
+    "RandomGain",
+    "TimeMasking",
+    "TimeShift",
+    "TimeStretch",
+]

@@ -1,0 +1,42 @@
+import keras
+
+from keras_reg.augment.audio import _phase_vocoder
+from keras_reg.augment.audio._audio_layer import STFTLayer, check_range
+
+
+@keras.saving.register_keras_serializable(package="keras_reg")
+class TimeStretch(STFTLayer):
+    """Change the speed of each waveform by a random ``rate`` without changing
+    its pitch (phase vocoder on ``stft``/``istft``); the result is cropped or
+    zero-padded back to the input length.
+
+    ``rate ~ U[rate]`` per waveform; ``rate > 1`` plays faster (content ends
+    earlier, silence after), ``rate < 1`` slower (the end is cropped).
+
+    Args:
+        rate: (low, high) speed factors, 0 < low <= high.
+        fft_length: STFT window and FFT size (Hann window); the waveform needs
+            at least this many samples.
+        hop_length: STFT hop.
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Example:
+
+    >>> stretch = keras_reg.augment.audio.TimeStretch((0.8, 1.25), seed=0)
+
+    Reference: Laroche & Dolson, "Improved phase vocoder time-scale
+    modification of audio", IEEE TSAP 1999.
+    """
+
+    def __init__(self, rate=(0.8, 1.25), fft_length=512, hop_length=128, seed=None, **kwargs):
+        super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
+        self.rate = check_range(rate, "rate", low=1e-3)
+
+    def augment(self, x):
+        rate = self.per_sample(x, *self.rate)
+        return _phase_vocoder.stretch(
+            self.ops, x, rate, self.fft_length, self.hop_length, x.shape[1]
+        )
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate}

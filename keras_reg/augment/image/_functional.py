@@ -1,0 +1,153 @@
+"""Per-sample image operations on images scaled to [0, 1], channels last.
+
+Every function takes ``ops`` (``keras.ops`` on the running backend, see
+``AugmentationLayer.ops``), a batch ``x`` of shape (n, h, w, c) and
+per-sample magnitudes of shape (n, 1, 1, 1), so one vectorized call
+transforms each sample with its own parameter. Formulas follow the
+torchvision/PIL definitions the augmentation papers used.
+"""
+
+import math
+
+# ITU-R 601-2 luma, as PIL and torchvision's rgb_to_grayscale.
+GRAY_WEIGHTS = (0.299, 0.587, 0.114)
+
+
+def to_unit(ops, x, value_range, dtype):
+    lo, hi = value_range
+    return (ops.cast(x, dtype) - lo) * (1.0 / (hi - lo))
+
+
+def from_unit(ops, x, value_range):
+    lo, hi = value_range
+    return x * (hi - lo) + lo
+
+
+def grayscale(ops, x):
+    """(n, h, w, 3) -> (n, h, w, 1) luma."""
+    weights = ops.convert_to_tensor(GRAY_WEIGHTS, dtype=x.dtype)
+    return ops.sum(x * weights, axis=-1, keepdims=True)
+
+
+def blend(ops, x, other, factor):
+    """``other + factor · (x - other)``, clipped to [0, 1] (PIL ImageEnhance)."""
+    return ops.clip(other + factor * (x - other), 0.0, 1.0)
+
+
+def brightness(ops, x, factor):
+    return ops.clip(x * factor, 0.0, 1.0)
+
+
+def contrast(ops, x, factor):
+    mean = ops.mean(grayscale(ops, x), axis=(1, 2, 3), keepdims=True)
+    return blend(ops, x, mean, factor)
+
+
+def saturation(ops, x, factor):
+    return blend(ops, x, grayscale(ops, x), factor)
+
+
+def hue(ops, x, shift):
+    """Rotate the hue by ``shift`` turns (HSV round trip in closed form).
+
+    Hue in sixths of a turn, from the channel holding the maximum; back to RGB
+    with ``f(n) = V - C · clip(min(k, 4 - k), 0, 1)``, ``k = (n + H') mod 6``
+    for n = 5, 3, 1 (R, G, B), which keeps value V and chroma C.
+    """
+    r, g, b = x[..., 0:1], x[..., 1:2], x[..., 2:3]
+    top = ops.maximum(ops.maximum(r, g), b)
+    chroma = top - ops.minimum(ops.minimum(r, g), b)
+    safe = ops.where(chroma > 0, chroma, ops.ones_like(chroma))
+    sixths = ops.where(
+        top == r, (g - b) / safe, ops.where(top == g, (b - r) / safe + 2.0, (r - g) / safe + 4.0)
+    )
+    sixths = sixths + 6.0 * shift
+    channels = []
+    for n in (5.0, 3.0, 1.0):
+        k = ops.mod(sixths + n, 6.0)
+        channels.append(top - chroma * ops.clip(ops.minimum(k, 4.0 - k), 0.0, 1.0))
+    return ops.concatenate(channels, axis=-1)
+
+
+def sharpness(ops, x, factor):
+    """Blend with PIL's 3x3 smoothing filter (centre 5, rest 1, /13)."""
+    channels = x.shape[-1]
+    kernel = [[1.0, 1.0, 1.0], [1.0, 5.0, 1.0], [1.0, 1.0, 1.0]]
+    kernel = ops.convert_to_tensor(kernel, dtype=x.dtype) / 13.0
+    kernel = ops.tile(ops.reshape(kernel, (3, 3, 1, 1)), (1, 1, channels, 1))
+    smooth = ops.depthwise_conv(x, kernel, strides=1, padding="same", data_format="channels_last")
+    return blend(ops, x, smooth, factor)
+
+
+def solarize(ops, x, threshold):
+    return ops.where(x >= threshold, 1.0 - x, x)
+
+
+def posterize(ops, x, bits):
+    """Keep the top ``bits`` of each 8-bit value."""
+    step = ops.power(2.0, 8.0 - bits)
+    levels = ops.floor(ops.floor(x * 255.0 + 0.5) / step) * step
+    return levels / 255.0
+
+
+def auto_contrast(ops, x):
+    lo = ops.min(x, axis=(1, 2), keepdims=True)
+    hi = ops.max(x, axis=(1, 2), keepdims=True)
+    span = hi - lo
+    stretched = (x - lo) / ops.where(span > 0, span, ops.ones_like(span))
+    return ops.where(span > 0, stretched, x)
+
+
+def equalize(ops, x):
+    """Per-image, per-channel histogram equalization: each value becomes its
+    empirical CDF (fraction of pixels of that channel <= it).
+
+    All (image, channel) rows are sorted in one 1-D array, each offset by
+    2·row so rows do not mix, and ``searchsorted`` counts pixels <= each value.
+    """
+    n, h, w, c = (ops.shape(x)[i] for i in range(4))
+    rows = ops.reshape(ops.transpose(x, (0, 3, 1, 2)), (-1, h * w))
+    offset = 2.0 * ops.cast(ops.arange(ops.shape(rows)[0]), x.dtype)[:, None]
+    flat = ops.reshape(rows + offset, (-1,))
+    counts = ops.searchsorted(ops.sort(flat), flat, side="right")
+    start = ops.cast(ops.arange(ops.shape(rows)[0]) * (h * w), counts.dtype)[:, None]
+    cdf = ops.reshape(counts, (-1, h * w)) - start
+    out = ops.cast(cdf, x.dtype) / ops.cast(h * w, x.dtype)
+    return ops.transpose(ops.reshape(out, (n, c, h, w)), (0, 2, 3, 1))
+
+
+def affine(ops, x, transform, fill_value=0.0):
+    """Apply per-sample projective ``transform`` rows (n, 8), output -> input."""
+    return ops.affine_transform(
+        x, transform, interpolation="bilinear", fill_mode="constant",
+        fill_value=fill_value, data_format="channels_last",
+    )
+
+
+def rotation_transform(ops, degrees, height, width):
+    """(n,) angles in degrees -> (n, 8) transforms rotating about the centre."""
+    theta = degrees * (math.pi / 180.0)
+    cos, sin = ops.cos(theta), ops.sin(theta)
+    cx, cy = (width - 1) / 2.0, (height - 1) / 2.0
+    zero = ops.zeros_like(cos)
+    return ops.stack(
+        [cos, -sin, cx - cos * cx + sin * cy, sin, cos, cy - sin * cx - cos * cy, zero, zero],
+        axis=1,
+    )
+
+
+def shear_transform(ops, shear, height, width, axis):
+    one, zero = ops.ones_like(shear), ops.zeros_like(shear)
+    if axis == "x":
+        cy = (height - 1) / 2.0
+        rows = [one, shear, -shear * cy, zero, one, zero]
+    else:
+        cx = (width - 1) / 2.0
+        rows = [one, zero, zero, shear, one, -shear * cx]
+    return ops.stack(rows + [zero, zero], axis=1)
+
+
+def translate_transform(ops, pixels, axis):
+    one, zero = ops.ones_like(pixels), ops.zeros_like(pixels)
+    dx, dy = (pixels, zero) if axis == "x" else (zero, pixels)
+    return ops.stack([one, zero, -dx, zero, one, -dy, zero, zero], axis=1)

@@ -1,0 +1,52 @@
+import keras
+
+from keras_reg.augment.image._image_layer import ImageAugmentationLayer, check_magnitude
+
+
+@keras.saving.register_keras_serializable(package="keras_reg")
+class GaussianNoise(ImageAugmentationLayer):
+    """Additive Gaussian pixel noise with a random strength per image, clipped
+    to ``value_range``.
+
+        σ_i ~ U[stddev_range],   y = clip(x + (high - low) · σ_i · ε),  ε ~ N(0, 1)
+
+    ``stddev_range`` is a fraction of the value range, so (0, 0.05) means "up
+    to 5 % of full scale" for (0, 255) and (0, 1) images alike. Unlike
+    ``keras.layers.GaussianNoise`` (one fixed σ, no clipping, a regularization
+    layer for activations) this is an image augmentation: per-image strength
+    and valid pixel values.
+
+    Args:
+        stddev_range: (low, high) fractions of the value range, 0 <= low <= high.
+        value_range: (low, high) of the input pixels.
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Example:
+
+    >>> noise = keras_reg.augment.GaussianNoise((0.0, 0.05), value_range=(0, 1))
+    """
+
+    def __init__(self, stddev_range=(0.0, 0.05), value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(value_range=value_range, seed=seed, **kwargs)
+        if not isinstance(stddev_range, (list, tuple)) or len(stddev_range) != 2:
+            raise ValueError(
+                "Argument `stddev_range` must be a pair (low, high). "
+                f"Received: stddev_range={stddev_range!r}."
+            )
+        low = check_magnitude(stddev_range[0], "stddev_range[0]")
+        high = check_magnitude(stddev_range[1], "stddev_range[1]")
+        if low > high:
+            raise ValueError(
+                f"Argument `stddev_range` must have low <= high. Received: {stddev_range!r}."
+            )
+        self.stddev_range = (low, high)
+
+    def augment_unit(self, x):
+        sigma = self.per_sample(x, *self.stddev_range)
+        noise = self.normal(self.ops.shape(x), dtype=self.compute_dtype)
+        return self.ops.clip(x + sigma * noise, 0.0, 1.0)
+
+    def get_config(self):
+        config = super().get_config()
+        config["stddev_range"] = self.stddev_range
+        return config

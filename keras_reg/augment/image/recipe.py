@@ -1,0 +1,78 @@
+import keras
+
+from keras_reg.augment.image._image_layer import check_magnitude, check_value_range
+from keras_reg.augment.image.color_jitter import ColorJitter
+
+_FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
+
+
+def image_recipe(
+    flip="horizontal", rotation_degrees=10, brightness=0.2, contrast=0.2, saturation=0.2,
+    hue=0.1, value_range=(0, 255), strength=1.0, seed=None,
+):
+    """The classic torchvision training recipe as a ``keras.layers.Pipeline``:
+    RandomHorizontalFlip, RandomRotation(degrees), ColorJitter(b, c, s, h),
+    with torchvision's parameter meanings.
+
+    * ``rotation_degrees=d``: an angle drawn uniformly from [-d, d] degrees
+      (``keras.layers.RandomRotation(factor=d / 360)``; corners filled with
+      black, as torchvision's default ``fill=0``);
+    * ``brightness/contrast/saturation=j``: a factor from [max(0, 1-j), 1+j];
+    * ``hue=h`` (<= 0.5): a shift from [-h, h] of the hue circle.
+
+    ``strength`` scales every magnitude together (rotation, colour; hue capped
+    at 0.5), the one knob to turn when augmentation is too strong or too weak.
+    Any component is switched off with ``None`` or 0; negative magnitudes
+    raise. Flip and rotation are Keras's own layers (fast, per sample); the
+    colour part is keras_reg's fused ``ColorJitter`` (one pass, at most one
+    HSV round trip).
+
+    Args:
+        flip: "horizontal", "vertical", "horizontal_and_vertical" or None.
+        rotation_degrees: maximum absolute angle, degrees.
+        brightness, contrast, saturation: jitter magnitudes ``j``.
+        hue: hue magnitude ``h``.
+        value_range: (low, high) of the input pixels.
+        strength: ``s >= 0`` multiplying every magnitude.
+        seed: int seed; each layer gets a distinct seed derived from it.
+
+    Returns:
+        a ``keras.layers.Pipeline`` (usable in ``tf.data`` and in models).
+
+    Example:
+
+    >>> augment = keras_reg.augment.image_recipe(strength=0.5, seed=0)
+    >>> ds = ds.map(lambda x, y: (augment(x), y))
+
+    Reference: torchvision transforms (RandomHorizontalFlip, RandomRotation,
+    ColorJitter).
+    """
+    value_range = check_value_range(value_range)
+    strength = check_magnitude(strength, "strength")
+    rotation = check_magnitude(rotation_degrees, "rotation_degrees") * strength
+    if flip not in _FLIPS + (None,):
+        raise ValueError(f"Argument `flip` must be one of {_FLIPS} or None. Received: {flip!r}.")
+    colour = {
+        name: check_magnitude(value, name) * strength
+        for name, value in (("brightness", brightness), ("contrast", contrast),
+                            ("saturation", saturation))
+    }
+    colour["hue"] = min(check_magnitude(hue, "hue", upper=0.5) * strength, 0.5)
+
+    def sub_seed(k):
+        return None if seed is None else seed + k
+
+    layers = []
+    if flip:
+        layers.append(keras.layers.RandomFlip(flip, seed=sub_seed(0)))
+    if rotation > 0:
+        layers.append(
+            keras.layers.RandomRotation(
+                rotation / 360.0, fill_mode="constant", fill_value=0.0, seed=sub_seed(1)
+            )
+        )
+    if any(colour.values()):
+        layers.append(ColorJitter(**colour, value_range=value_range, seed=sub_seed(2)))
+    if not layers:  # everything off: still a float-valued, tf.data-safe stage
+        layers.append(ColorJitter(value_range=value_range))
+    return keras.layers.Pipeline(layers, name="image_recipe")

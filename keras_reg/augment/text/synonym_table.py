@@ -1,0 +1,36 @@
+def synonym_table(vocabulary, word_synonyms):
+    """Build the ``{token id: [synonym ids]}`` table the EDA layers take.
+
+    Args:
+        vocabulary: list of tokens, index = token id (e.g.
+            ``keras.layers.StringLookup(...).get_vocabulary()``; id 0 is
+            padding and never gets synonyms).
+        word_synonyms: dict {word: [synonym words]}. Words or synonyms not in
+            the vocabulary are skipped (a synonym must have an id to be
+            inserted); a word never maps to itself.
+
+    Returns:
+        dict {int: [int]}, only for words with at least one known synonym.
+
+    Example:
+
+    >>> synonym_table(["", "[UNK]", "big", "large", "huge"], {"big": ["large", "huge", "vast"]})
+    {2: [3, 4]}
+    """
+    if not isinstance(word_synonyms, dict):
+        raise TypeError(
+            "Argument `word_synonyms` must be a dict {word: [synonyms]}. "
+            f"Received type {type(word_synonyms).__name__}."
+        )
+    index = {}
+    for i, word in enumerate(vocabulary):
+        if i > 0 and word not in index:
+            index[word] = i
+    table = {}
+    for word, synonyms in word_synonyms.items():
+        if word not in index:
+            continue
+        ids = [index[s] for s in synonyms if s in index and s != word]
+        if ids:
+            table[index[word]] = sorted(set(ids), key=ids.index)
+    return table

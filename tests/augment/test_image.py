@@ -1,0 +1,178 @@
+import colorsys
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_reg import augment
+from keras_reg.augment.image import _functional as F
+from tests.helpers import Z_BOUND, save_and_load, to_numpy
+
+ops = keras.ops
+RNG = np.random.default_rng(0)
+
+
+def _photos(n=4, size=16):
+    return RNG.uniform(0, 255, size=(n, size, size, 3)).astype("float32")
+
+
+def _per_sample(values):
+    return ops.reshape(ops.convert_to_tensor(np.asarray(values, "float32")), (-1, 1, 1, 1))
+
+
+# --- the functional ops against NumPy / colorsys references ----------------
+@pytest.mark.slow
+def test_hue_shift_matches_colorsys():
+    x = RNG.uniform(size=(3, 5, 5, 3)).astype("float32")
+    shifts = [0.1, -0.25, 0.5]
+    got = to_numpy(F.hue(ops, ops.convert_to_tensor(x), _per_sample(shifts)))
+    for i, d in enumerate(shifts):
+        for pixel, out in zip(x[i].reshape(-1, 3), got[i].reshape(-1, 3)):
+            h, s, v = colorsys.rgb_to_hsv(*pixel)
+            np.testing.assert_allclose(out, colorsys.hsv_to_rgb((h + d) % 1.0, s, v), atol=2e-5)
+
+
+@pytest.mark.slow
+def test_contrast_saturation_brightness_match_torchvision_formulas():
+    x = RNG.uniform(size=(2, 6, 6, 3)).astype("float32")
+    f = np.array([0.5, 1.7], "float32")
+    gray = x @ np.array([0.299, 0.587, 0.114], "float32")
+    tx = ops.convert_to_tensor(x)
+    want_c = np.clip(gray.mean(axis=(1, 2))[:, None, None, None] * (1 - f[:, None, None, None])
+                     + f[:, None, None, None] * x, 0, 1)
+    f4 = f[:, None, None, None]
+    want_s = np.clip(gray[..., None] * (1 - f4) + f4 * x, 0, 1)
+    np.testing.assert_allclose(to_numpy(F.contrast(ops, tx, _per_sample(f))), want_c, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(F.saturation(ops, tx, _per_sample(f))), want_s, atol=1e-5)
+    want_b = np.clip(x * f[:, None, None, None], 0, 1)
+    np.testing.assert_allclose(to_numpy(F.brightness(ops, tx, _per_sample(f))), want_b, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_equalize_and_posterize_match_numpy():
+    x = (RNG.integers(0, 256, size=(2, 8, 8, 3)) / 255.0).astype("float32")
+    got = to_numpy(F.equalize(ops, ops.convert_to_tensor(x)))
+    for i in range(2):
+        for c in range(3):
+            v = x[i, ..., c].ravel()
+            cdf = np.searchsorted(np.sort(v), v, side="right") / v.size
+            np.testing.assert_allclose(got[i, ..., c].ravel(), cdf, atol=1e-6)
+    post = to_numpy(F.posterize(ops, ops.convert_to_tensor(x), _per_sample([3.0, 8.0])))
+    x8 = np.round(x * 255).astype(int)
+    np.testing.assert_allclose(post[0] * 255, (x8[0] >> 5) << 5, atol=1e-3)
+    np.testing.assert_allclose(post[1] * 255, x8[1], atol=1e-3)
+
+
+# --- layers ------------------------------------------------------------------
+@pytest.mark.slow
+def test_color_jitter_brightness_factor_range_per_image():
+    grey = np.full((400, 2, 2, 3), 100.0, "float32")
+    out = to_numpy(augment.ColorJitter(brightness=0.2, seed=0)(grey))[:, 0, 0, 0] / 100.0
+    assert out.min() >= 0.8 - 1e-5 and out.max() <= 1.2 + 1e-5
+    # U[0.8, 1.2]: mean 1, sd 0.4 / sqrt(12) / sqrt(400).
+    assert abs(out.mean() - 1.0) < Z_BOUND * 0.4 / math.sqrt(12) / 20
+    assert len(np.unique(out)) > 300
+
+
+@pytest.mark.slow
+def test_color_jitter_keeps_range_and_grey_pixels_under_saturation_and_hue():
+    grey = np.full((8, 3, 3, 3), 77.0, "float32")
+    out = to_numpy(augment.ColorJitter(saturation=0.9, hue=0.5, seed=1)(grey))
+    np.testing.assert_allclose(out, grey, atol=1e-3)  # no colour to change
+    photos = to_numpy(augment.ColorJitter(0.5, 0.5, 0.5, 0.2, seed=2)(_photos()))
+    assert photos.min() >= 0 and photos.max() <= 255
+
+
+@pytest.mark.slow
+def test_recipe_rotation_bound_in_degrees_with_a_marker_image():
+    size, radius = 65, 28
+    img = np.zeros((1, size, size, 3), "float32")
+    c = size // 2
+    img[0, c, c + radius] = 255.0  # a dot at angle 0, right of the centre
+    recipe = augment.image_recipe(flip=None, rotation_degrees=10, brightness=0, contrast=0,
+                                  saturation=0, hue=0, seed=0)
+    angles = []
+    for _ in range(40):
+        out = to_numpy(recipe(img))[0, ..., 0]
+        yy, xx = np.unravel_index(np.argmax(out), out.shape)
+        angles.append(math.degrees(math.atan2(yy - c, xx - c)))
+    # Half a pixel at radius 28 is ~1 degree of slack.
+    assert max(abs(a) for a in angles) <= 10 + math.degrees(math.atan(1 / radius))
+    assert max(abs(a) for a in angles) > 5  # the range is used, not a fixed angle
+
+
+def test_recipe_strength_and_switches():
+    x = _photos()
+    off = augment.image_recipe(flip=None, rotation_degrees=0, brightness=None, contrast=0,
+                               saturation=0, hue=0)
+    # Identity up to float32 rounding of the [0, 1] scaling round trip.
+    np.testing.assert_allclose(to_numpy(off(x)), x, rtol=1e-6)
+    zero = augment.image_recipe(flip=None, strength=0.0, seed=0)
+    np.testing.assert_allclose(to_numpy(zero(x)), x, rtol=1e-6)
+    half = augment.image_recipe(strength=0.5, seed=0)
+    jitter = [layer for layer in half.layers if isinstance(layer, augment.ColorJitter)][0]
+    assert jitter.brightness == pytest.approx(0.1) and jitter.hue == pytest.approx(0.05)
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: augment.image_recipe(rotation_degrees=-5), "rotation_degrees"),
+        (lambda: augment.image_recipe(hue=0.6), "hue"),
+        (lambda: augment.image_recipe(flip="diagonal"), "flip"),
+        (lambda: augment.ColorJitter(brightness=-0.1), "brightness"),
+        (lambda: augment.ColorJitter(value_range=(1, 0)), "value_range"),
+        (lambda: augment.GaussianNoise((0.2, 0.1)), "stddev_range"),
+        (lambda: augment.RandAugment(magnitude=31), "magnitude"),
+        (lambda: augment.RandAugment(num_ops=0), "num_ops"),
+    ],
+)
+def test_bad_arguments(make, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        make()
+
+
+def test_non_rgb_input_is_rejected_at_build():
+    with pytest.raises(ValueError, match="RGB"):
+        augment.ColorJitter(0.2)(np.zeros((2, 4, 4, 1), "float32"))
+
+
+@pytest.mark.slow
+def test_gaussian_noise_strength_per_image_and_clipping():
+    x = np.full((64, 32, 32, 3), 0.5, "float32")
+    out = to_numpy(augment.GaussianNoise((0.0, 0.1), value_range=(0, 1), seed=0)(x))
+    sd = (out - 0.5).reshape(64, -1).std(axis=1)
+    assert sd.max() <= 0.1 * 1.1 and sd.min() < 0.03  # per-image sigma in [0, 0.1]
+    assert out.min() >= 0 and out.max() <= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cls", [augment.TrivialAugment, augment.RandAugment])
+def test_auto_augment_per_sample_shape_range(cls):
+    x = np.repeat(_photos(1, 12), 16, axis=0)
+    out = to_numpy(cls(seed=0)(x))
+    assert out.shape == x.shape and out.min() >= 0 and out.max() <= 255 + 1e-3
+    distinct = len({o.tobytes() for o in np.round(out, 3)})
+    assert distinct >= 8  # identical inputs, per-sample operations
+
+
+def test_image_layers_in_tf_data_and_inside_jit_fit(tmp_path):
+    x = _photos(8, 8)
+    y = np.arange(8) % 2
+    aug = augment.SomeOf([augment.TrivialAugment(seed=1), augment.GaussianNoise(seed=2),
+                          augment.ColorJitter(0.2, 0.2, 0.2, 0.05, seed=3)], n=2, seed=4)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(4).map(lambda a, b: (aug(a), b))
+    batches = [a.numpy() for a, _ in ds]
+    assert batches[0].shape == (4, 8, 8, 3)
+    model = keras.Sequential([keras.Input((8, 8, 3)), augment.image_recipe(seed=0),
+                              augment.GaussianNoise(seed=5), keras.layers.Rescaling(1 / 255),
+                              keras.layers.Flatten(), keras.layers.Dense(2)])
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  jit_compile="auto")  # XLA on TensorFlow, jit on JAX
+    history = model.fit(x, y, epochs=1, batch_size=4, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    loaded = save_and_load(model, tmp_path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-5)

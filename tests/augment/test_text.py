@@ -1,0 +1,135 @@
+from collections import Counter
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_reg.augment import text
+from tests.helpers import save_and_load, to_numpy
+
+SYNONYMS = {2: [20, 21], 3: [30], 5: [50, 51, 52]}
+ALL_SYNONYMS = {s for ids in SYNONYMS.values() for s in ids}
+
+
+def _batch(n=200, length=12, seed=0):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, length + 1, size=n)
+    x = np.zeros((n, length), "int32")
+    for i, k in enumerate(lengths):
+        x[i, :k] = rng.integers(1, 10, size=k)
+    return x, lengths
+
+
+def _real(row):
+    return row[row != 0]
+
+
+def _padding_at_end(out):
+    for row in out:
+        k = np.count_nonzero(row)
+        assert np.all(row[:k] != 0) and np.all(row[k:] == 0)
+
+
+@pytest.mark.slow
+def test_random_swap_keeps_multiset_padding_and_varies_per_sample():
+    x, lengths = _batch()
+    out = to_numpy(text.RandomSwap(0.3, seed=1)(x))
+    _padding_at_end(out)
+    for row, new in zip(x, out):
+        assert Counter(_real(row)) == Counter(_real(new))
+    same = np.repeat(np.arange(1, 13, dtype="int32")[None], 32, axis=0)
+    assert len({r.tobytes() for r in to_numpy(text.RandomSwap(0.2, seed=2)(same))}) > 16
+
+
+@pytest.mark.slow
+def test_random_deletion_count_order_and_never_empty():
+    x, lengths = _batch()
+    out = to_numpy(text.RandomDeletion(0.25, seed=3)(x))
+    _padding_at_end(out)
+    for row, new, k in zip(x, out, lengths):
+        expected = min(max(1, int(np.floor(0.25 * k + 0.5))), k - 1)
+        assert np.count_nonzero(new) == k - expected >= 1
+        # What remains is a subsequence of the original, in order.
+        it = iter(_real(row))
+        assert all(any(t == s for s in it) for t in _real(new))
+
+
+@pytest.mark.slow
+def test_synonym_replacement_only_synonyms_at_eligible_positions():
+    x, lengths = _batch()
+    out = to_numpy(text.SynonymReplacement(SYNONYMS, 0.3, seed=4)(x))
+    changed = 0
+    for row, new, k in zip(x, out, lengths):
+        diff = np.nonzero(row != new)[0]
+        for j in diff:
+            assert new[j] in SYNONYMS[row[j]]
+        eligible = sum(t in SYNONYMS for t in _real(row))
+        assert len(diff) == min(max(1, int(np.floor(0.3 * k + 0.5))), eligible)
+        changed += len(diff)
+    assert changed > 0
+
+
+@pytest.mark.slow
+def test_random_insertion_inserts_only_synonyms_and_keeps_length():
+    x, lengths = _batch()
+    out = to_numpy(text.RandomInsertion(SYNONYMS, 0.2, seed=5)(x))
+    assert out.shape == x.shape
+    _padding_at_end(out)
+    for row, new, k in zip(x, out, lengths):
+        has = any(t in SYNONYMS for t in _real(row))
+        added = Counter(_real(new)) - Counter(_real(row))
+        assert set(added) <= ALL_SYNONYMS
+        if has:
+            n = max(1, int(np.floor(0.2 * k + 0.5)))
+            assert sum(added.values()) == min(n, x.shape[1] - k) or np.count_nonzero(new) == 12
+        else:
+            np.testing.assert_array_equal(new, row)
+
+
+def test_synonym_table_from_a_vocabulary():
+    vocab = ["", "[UNK]", "big", "large", "huge", "small"]
+    table = text.synonym_table(vocab, {"big": ["large", "huge", "vast", "big"], "tiny": ["small"]})
+    assert table == {2: [3, 4]}
+    # mask_token="" puts padding at id 0, the EDA layers' convention.
+    lookup = keras.layers.StringLookup(vocabulary=["big", "large"], mask_token="")
+    assert text.synonym_table(lookup.get_vocabulary(), {"big": ["large"]}) == {2: [3]}
+
+
+def test_all_padding_rows_pass_through_and_empty_sequences_fail():
+    x = np.zeros((3, 5), "int32")
+    for layer in (text.RandomSwap(0.5), text.RandomDeletion(0.5),
+                  text.SynonymReplacement(SYNONYMS, 0.5), text.RandomInsertion(SYNONYMS, 0.5)):
+        np.testing.assert_array_equal(to_numpy(layer(x)), x)
+    with pytest.raises(ValueError, match="empty"):
+        text.RandomSwap(0.5)(np.zeros((3, 0), "int32"))
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda: text.RandomSwap(1.5), ValueError, "rate"),
+        (lambda: text.SynonymReplacement([1, 2]), TypeError, "synonyms"),
+        (lambda: text.SynonymReplacement({0: [1]}), ValueError, "synonyms"),
+        (lambda: text.RandomSwap(0.1)(np.ones((2, 3), "float32")), TypeError, "integer"),
+    ],
+)
+def test_bad_arguments(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_text_pipeline_in_tf_data_and_model_round_trip(tmp_path):
+    x, _ = _batch(8)
+    eda = [text.SynonymReplacement(SYNONYMS, 0.2, seed=1), text.RandomInsertion(SYNONYMS, 0.1),
+           text.RandomSwap(0.1), text.RandomDeletion(0.1)]
+    ds = tf.data.Dataset.from_tensor_slices(x).batch(4)
+    for layer in eda:
+        ds = ds.map(layer)
+    out = np.concatenate([b.numpy() for b in ds])
+    assert out.shape == x.shape and out.dtype == np.int32
+    model = keras.Sequential([keras.Input((12,), dtype="int32"), *eda,
+                              keras.layers.Embedding(60, 4), keras.layers.GlobalAveragePooling1D()])
+    loaded = save_and_load(model, tmp_path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+    assert loaded.layers[0].synonyms == SYNONYMS
