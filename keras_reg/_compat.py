@@ -199,3 +199,23 @@ class BackendOps:
             if fn is not None:
                 return fn
         return getattr(self._backend, name)
+
+
+def next_seed_state(seed):
+    """``seed.next()`` (the state, then advance the counter), traceable by
+    ``torch.compile``.
+
+    Keras's ``SeedGenerator.next`` builds its increment with ``np.array``,
+    which torch.compile cannot trace: each dropout layer then splits the
+    compiled graph in two (measured: a 3.2 M-element Dropout forward took
+    78 ms instead of 7 ms under torch.compile). The same update is written
+    here with tensor ops; other seed objects (e.g. the replica-folded view
+    below) keep their own ``next``.
+    """
+    if type(seed) is not keras.random.SeedGenerator:
+        return seed.next()
+    # `* 1` copies: torch's assign writes in place into the same storage.
+    state = seed.state.value * 1
+    step = keras.ops.cast(keras.ops.arange(2) == 1, state.dtype)  # [0, 1]
+    seed.state.assign(state + step)
+    return state

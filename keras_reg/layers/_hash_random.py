@@ -32,6 +32,8 @@ Limits: masks of up to 2**31 - 1 elements per call (int32 counters).
 
 from keras import ops
 
+from keras_reg import _compat
+
 # lowbias32 multipliers (odd, so each multiply is a bijection mod 2**32);
 # the second written as the int32 with the same bit pattern.
 _M1 = 0x7FEB352D
@@ -51,7 +53,7 @@ def _xor_shift(x, bits):
 
 def _step_key(seed):
     """One int32 key per call, from one draw of ``seed`` (a SeedGenerator)."""
-    state = ops.cast(seed.next(), "int32")
+    state = ops.cast(_compat.next_seed_state(seed), "int32")
     key = ops.bitwise_xor(ops.multiply(state[0], _M1), state[1])
     key = ops.multiply(_xor_shift(key, 16), _M1)
     key = ops.multiply(_xor_shift(key, 15), _M2)
