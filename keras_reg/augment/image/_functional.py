@@ -29,22 +29,27 @@ def grayscale(ops, x):
     return ops.sum(x * weights, axis=-1, keepdims=True)
 
 
-def blend(ops, x, other, factor):
-    """``other + factor · (x - other)``, clipped to [0, 1] (PIL ImageEnhance)."""
-    return ops.clip(other + factor * (x - other), 0.0, 1.0)
+# The colour operations take ``top``, the value of white: 1 for images in
+# [0, 1], 255 for [0, 255]. They are positively homogeneous, so working in the
+# input's own scale (when black is 0) saves two passes over the batch.
+def blend(ops, x, other, factor, top=1.0):
+    """``other + factor · (x - other)``, clipped to [0, top] (PIL ImageEnhance)."""
+    return ops.clip(factor * x + (1.0 - factor) * other, 0.0, top)
 
 
-def brightness(ops, x, factor):
-    return ops.clip(x * factor, 0.0, 1.0)
+def brightness(ops, x, factor, top=1.0):
+    return ops.clip(x * factor, 0.0, top)
 
 
-def contrast(ops, x, factor):
-    mean = ops.mean(grayscale(ops, x), axis=(1, 2, 3), keepdims=True)
-    return blend(ops, x, mean, factor)
+def contrast(ops, x, factor, top=1.0):
+    # Mean luma = luma of the per-channel means: one reduction, no gray image.
+    channel_means = ops.mean(x, axis=(1, 2), keepdims=True)
+    mean = grayscale(ops, channel_means)
+    return blend(ops, x, mean, factor, top)
 
 
-def saturation(ops, x, factor):
-    return blend(ops, x, grayscale(ops, x), factor)
+def saturation(ops, x, factor, top=1.0):
+    return blend(ops, x, grayscale(ops, x), factor, top)
 
 
 def hue(ops, x, shift):

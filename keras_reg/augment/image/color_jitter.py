@@ -52,14 +52,25 @@ class ColorJitter(ImageAugmentationLayer):
     def _factor(self, x, j):
         return self.per_sample(x, max(0.0, 1.0 - j), 1.0 + j)
 
+    def augment(self, batch):
+        # Work in the input's scale, shifted so black is 0 (see _functional).
+        low, high = self.value_range
+        x = self.ops.cast(batch, self.compute_dtype)
+        x = x - low if low else x
+        x = self._jitter(x, high - low)
+        return x + low if low else x
+
     def augment_unit(self, x):
+        return self._jitter(x, 1.0)
+
+    def _jitter(self, x, top):
         ops = self.ops
         if self.brightness:
-            x = F.brightness(ops, x, self._factor(x, self.brightness))
+            x = F.brightness(ops, x, self._factor(x, self.brightness), top)
         if self.contrast:
-            x = F.contrast(ops, x, self._factor(x, self.contrast))
+            x = F.contrast(ops, x, self._factor(x, self.contrast), top)
         if self.saturation:
-            x = F.saturation(ops, x, self._factor(x, self.saturation))
+            x = F.saturation(ops, x, self._factor(x, self.saturation), top)
         if self.hue:
             x = F.hue(ops, x, self.per_sample(x, -self.hue, self.hue))
         return x
