@@ -6,6 +6,25 @@ from keras_reg.augment.image.color_jitter import ColorJitter
 _FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
+@keras.saving.register_keras_serializable(package="keras_reg")
+class ImagePipeline(keras.layers.Pipeline):
+    """The ``keras.layers.Pipeline`` that ``image_recipe`` returns: shape-
+    preserving image layers, float output. It states its output spec instead
+    of letting Keras trace every child symbolically when a model is built
+    (measured on torch: 15 s to build a model with the default recipe).
+    """
+
+    def build(self, input_shape):
+        # Children keep the shape, so each builds on the input shape.
+        for layer in self.layers:
+            if not layer.built:
+                layer.build(input_shape)
+        self.built = True
+
+    def compute_output_spec(self, inputs, training=True, mask=None):
+        return keras.KerasTensor(inputs.shape, dtype=self.compute_dtype)
+
+
 def image_recipe(
     flip="horizontal", rotation_degrees=10, brightness=0.2, contrast=0.2, saturation=0.2,
     hue=0.1, value_range=(0, 255), strength=1.0, seed=None,
@@ -37,7 +56,8 @@ def image_recipe(
         seed: int seed; each layer gets a distinct seed derived from it.
 
     Returns:
-        a ``keras.layers.Pipeline`` (usable in ``tf.data`` and in models).
+        an ``ImagePipeline``, a ``keras.layers.Pipeline`` (usable in
+        ``tf.data`` and in models).
 
     Example:
 
@@ -75,4 +95,4 @@ def image_recipe(
         layers.append(ColorJitter(**colour, value_range=value_range, seed=sub_seed(2)))
     if not layers:  # everything off: still a float-valued, tf.data-safe stage
         layers.append(ColorJitter(value_range=value_range))
-    return keras.layers.Pipeline(layers, name="image_recipe")
+    return ImagePipeline(layers, name="image_recipe")
