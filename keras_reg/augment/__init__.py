@@ -13,6 +13,7 @@ from keras_reg.augment.image import (
     ColorJitter,
     GaussianNoise,
     RandAugment,
+    RandomFlipRotation,
     TrivialAugment,
     image_recipe,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "RandAugment",
     "RandomApply",
     "RandomChoice",
+    "RandomFlipRotation",
     "SomeOf",
     "TrivialAugment",
     "image_recipe",

@@ -85,6 +85,19 @@ def test_color_jitter_keeps_range_and_grey_pixels_under_saturation_and_hue():
     assert photos.min() >= 0 and photos.max() <= 255
 
 
+@pytest.mark.parametrize("flip, axis", [("horizontal", 2), ("vertical", 1)])
+def test_flip_rotation_flips_half_the_images_exactly(flip, axis):
+    img = np.zeros((64, 9, 9, 3), "float32")
+    img[:, 2, 1] = 255.0  # a marker off both centre lines
+    out = to_numpy(augment.RandomFlipRotation(flip, degrees=0, seed=0)(img))
+    mirrored = np.flip(img, axis=axis)
+    same = np.all(np.isclose(out, img, atol=1e-3), axis=(1, 2, 3))
+    flipped = np.all(np.isclose(out, mirrored, atol=1e-3), axis=(1, 2, 3))
+    assert np.all(same | flipped)
+    # Binomial(64, 1/2): 32 ± 5·4.
+    assert abs(flipped.sum() - 32) <= Z_BOUND * 4
+
+
 @pytest.mark.slow
 def test_recipe_rotation_bound_in_degrees_with_a_marker_image():
     size, radius = 65, 28
@@ -122,6 +135,7 @@ def test_recipe_strength_and_switches():
         (lambda: augment.image_recipe(rotation_degrees=-5), "rotation_degrees"),
         (lambda: augment.image_recipe(hue=0.6), "hue"),
         (lambda: augment.image_recipe(flip="diagonal"), "flip"),
+        (lambda: augment.RandomFlipRotation(degrees=-1), "degrees"),
         (lambda: augment.ColorJitter(brightness=-0.1), "brightness"),
         (lambda: augment.ColorJitter(value_range=(1, 0)), "value_range"),
         (lambda: augment.GaussianNoise((0.2, 0.1)), "stddev_range"),

@@ -1,15 +1,24 @@
 """Image augmentation: keras_reg's additions to Keras's image layers.
 
 ``image_recipe`` (torchvision's flip/rotate/colour-jitter recipe with its
-parameter meanings and a ``strength`` knob), ``ColorJitter`` (fused, per
-image), ``TrivialAugment``, per-sample ``RandAugment`` and ``GaussianNoise``
-(per-image strength, clipped to the value range). Images are channels last,
-in ``value_range``; outputs are float.
+parameter meanings and a ``strength`` knob), ``RandomFlipRotation`` (one
+resampling), ``ColorJitter`` (fused, per image), ``TrivialAugment``,
+per-sample ``RandAugment`` and ``GaussianNoise`` (per-image strength,
+clipped to the value range). Images are channels last, in ``value_range``;
+outputs are float.
 """
 
 from keras_reg.augment.image.auto_augment import RandAugment, TrivialAugment
 from keras_reg.augment.image.color_jitter import ColorJitter
+from keras_reg.augment.image.flip_rotation import RandomFlipRotation
 from keras_reg.augment.image.gaussian_noise import GaussianNoise
 from keras_reg.augment.image.recipe import image_recipe
 
-__all__ = ["ColorJitter", "GaussianNoise", "RandAugment", "TrivialAugment", "image_recipe"]
+__all__ = [
+    "ColorJitter",
+    "GaussianNoise",
+    "RandAugment",
+    "RandomFlipRotation",
+    "TrivialAugment",
+    "image_recipe",
+]

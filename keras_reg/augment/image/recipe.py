@@ -2,6 +2,7 @@ import keras
 
 from keras_reg.augment.image._image_layer import check_magnitude, check_value_range
 from keras_reg.augment.image.color_jitter import ColorJitter
+from keras_reg.augment.image.flip_rotation import RandomFlipRotation
 
 _FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
 
@@ -34,17 +35,18 @@ def image_recipe(
     with torchvision's parameter meanings.
 
     * ``rotation_degrees=d``: an angle drawn uniformly from [-d, d] degrees
-      (``keras.layers.RandomRotation(factor=d / 360)``; corners filled with
-      black, as torchvision's default ``fill=0``);
+      (Keras's ``RandomRotation(factor=d / 360)``; corners filled with black,
+      as torchvision's default ``fill=0``);
     * ``brightness/contrast/saturation=j``: a factor from [max(0, 1-j), 1+j];
     * ``hue=h`` (<= 0.5): a shift from [-h, h] of the hue circle.
 
     ``strength`` scales every magnitude together (rotation, colour; hue capped
     at 0.5), the one knob to turn when augmentation is too strong or too weak.
     Any component is switched off with ``None`` or 0; negative magnitudes
-    raise. Flip and rotation are Keras's own layers (fast, per sample); the
-    colour part is keras_reg's fused ``ColorJitter`` (one pass, at most one
-    HSV round trip).
+    raise. Flip and rotation are one ``RandomFlipRotation`` (a single
+    resampling; Keras's ``RandomFlip`` alone when there is no rotation); the
+    colour part is keras_reg's fused ``ColorJitter`` (at most one HSV round
+    trip).
 
     Args:
         flip: "horizontal", "vertical", "horizontal_and_vertical" or None.
@@ -83,14 +85,12 @@ def image_recipe(
         return None if seed is None else seed + k
 
     layers = []
-    if flip:
-        layers.append(keras.layers.RandomFlip(flip, seed=sub_seed(0)))
-    if rotation > 0:
+    if rotation > 0:  # flip folded into the rotation's resampling
         layers.append(
-            keras.layers.RandomRotation(
-                rotation / 360.0, fill_mode="constant", fill_value=0.0, seed=sub_seed(1)
-            )
+            RandomFlipRotation(flip, rotation, value_range=value_range, seed=sub_seed(1))
         )
+    elif flip:
+        layers.append(keras.layers.RandomFlip(flip, seed=sub_seed(0)))
     if any(colour.values()):
         layers.append(ColorJitter(**colour, value_range=value_range, seed=sub_seed(2)))
     if not layers:  # everything off: still a float-valued, tf.data-safe stage
