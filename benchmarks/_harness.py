@@ -130,6 +130,18 @@ def time_it(step, x, repeats=5, warmup=2):
     return statistics.median(times)
 
 
+def median_train_step(model, x, y, steps, warmup=3):
+    """Median seconds of ``model.train_on_batch(x, y)`` after ``warmup`` calls."""
+    for _ in range(warmup):
+        model.train_on_batch(x, y)
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        model.train_on_batch(x, y)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def environment():
     versions = {"keras": keras.__version__, "numpy": np.__version__}
     backend = keras.backend.backend()

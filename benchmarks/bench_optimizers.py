@@ -9,15 +9,13 @@ of each optimizer and the ratio ours/Keras (target <= 1.05).
 
 import argparse
 import os
-import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from _harness import environment  # noqa: E402
+from _harness import environment, median_train_step  # noqa: E402
 
 from keras_reg.optimizers import DecoupledWeightDecay  # noqa: E402
 
@@ -36,14 +34,7 @@ def mlp(width):
 def step_time(optimizer, x, y, width, steps, warmup=3):
     model = mlp(width)
     model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    for _ in range(warmup):
-        model.train_on_batch(x, y)
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        model.train_on_batch(x, y)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), model.count_params()
+    return median_train_step(model, x, y, steps, warmup), model.count_params()
 
 
 def main():

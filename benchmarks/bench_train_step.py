@@ -12,15 +12,13 @@ Prints median ms/step and the ratio ours/Keras (< 1: keras_reg is faster).
 
 import argparse
 import os
-import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from _harness import environment  # noqa: E402
+from _harness import environment, median_train_step  # noqa: E402
 
 import keras_reg  # noqa: E402
 
@@ -43,17 +41,6 @@ def cnn(family, rate):
         keras.layers.Dense(10),
     ]
     return keras.Sequential(lay)
-
-
-def time_steps(model, x, y, steps, warmup=3):
-    for _ in range(warmup):
-        model.train_on_batch(x, y)
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        model.train_on_batch(x, y)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main():
@@ -80,7 +67,7 @@ def main():
                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                 jit_compile=jit,
             )
-            result[name] = time_steps(model, x, y, args.steps)
+            result[name] = median_train_step(model, x, y, args.steps)
             keras.utils.clear_session()
         ratio = result["keras_reg"] / result["keras"]
         print(

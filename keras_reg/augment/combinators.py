@@ -41,6 +41,16 @@ class _Combinator(AugmentationLayer):
     def compute_output_spec(self, inputs, training=True):
         return keras.KerasTensor(inputs.shape, dtype=self.compute_dtype)
 
+    @classmethod
+    def from_config(cls, config):
+        # Children are stored serialized under "layer" or "layers".
+        config = dict(config)
+        if "layer" in config:
+            config["layer"] = keras.saving.deserialize_keras_object(config["layer"])
+        if "layers" in config:
+            config["layers"] = [keras.saving.deserialize_keras_object(x) for x in config["layers"]]
+        return cls(**config)
+
 
 @keras.saving.register_keras_serializable(package="keras_reg")
 class RandomApply(_Combinator):
@@ -77,11 +87,6 @@ class RandomApply(_Combinator):
         )
         return config
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["layer"] = keras.saving.deserialize_keras_object(config["layer"])
-        return cls(**config)
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -149,11 +154,6 @@ class RandomChoice(_Combinator):
         )
         return config
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["layers"] = [keras.saving.deserialize_keras_object(x) for x in config["layers"]]
-        return cls(**config)
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -203,8 +203,3 @@ class SomeOf(_Combinator):
         )
         return config
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["layers"] = [keras.saving.deserialize_keras_object(x) for x in config["layers"]]
-        return cls(**config)
