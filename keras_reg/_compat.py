@@ -172,10 +172,13 @@ class _ReplicaFoldedSeed(keras.random.SeedGenerator):
 # switching a layer's ops to TensorFlow while tracing the pipeline. The base
 # that does this is private and was renamed: TFDataLayer (Keras 3.8) became
 # DataLayer (later releases). keras_reg.augment builds on whichever exists.
+# (noqa: re-exported for keras_reg.augment; `ruff --fix` would delete them.)
 try:
     from keras.src.layers.preprocessing.data_layer import DataLayer  # noqa: F401
 except ImportError:  # Keras < 3.10
-    pass
+    from keras.src.layers.preprocessing.tf_data_layer import (  # noqa: F401
+        TFDataLayer as DataLayer,
+    )
 
 
 class BackendOps:
@@ -219,3 +222,18 @@ def next_seed_state(seed):
     step = keras.ops.cast(keras.ops.arange(2) == 1, state.dtype)  # [0, 1]
     seed.state.assign(state + step)
     return state
+
+
+def searchsorted(backend_ops, sorted_sequence, values, side="left"):
+    """``searchsorted`` that also works on tensors of unknown length.
+
+    Keras 3.8's TensorFlow ``searchsorted`` calls ``len()`` on its input,
+    which raises TypeError inside a tf.data pipeline (unknown batch size);
+    there, and only there, TensorFlow's own op is called.
+    """
+    try:
+        return backend_ops.searchsorted(sorted_sequence, values, side=side)
+    except TypeError:
+        import tensorflow as tf
+
+        return tf.searchsorted(sorted_sequence, values, side=side, out_type=tf.int32)

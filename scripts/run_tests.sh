@@ -18,7 +18,7 @@ total_passed=0; total_failed=0; summary=()
 for b in "${backends[@]}"; do
   echo "== pytest, KERAS_BACKEND=$b"
   log=$(mktemp)
-  KERAS_BACKEND="$b" "$py" -m pytest -q "$@" 2>&1 | tee "$log"
+  KERAS_BACKEND="$b" "$py" -m pytest -q --durations=8 "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   last=$(grep -E '(passed|failed|error|no tests ran)' "$log" | tail -n 1)
   count() { grep -oE "[0-9]+ $1" <<<"$last" | grep -oE '^[0-9]+' || echo 0; }

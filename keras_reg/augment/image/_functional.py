@@ -9,6 +9,8 @@ torchvision/PIL definitions the augmentation papers used.
 
 import math
 
+from keras_reg import _compat
+
 # ITU-R 601-2 luma, as PIL and torchvision's rgb_to_grayscale.
 GRAY_WEIGHTS = (0.299, 0.587, 0.114)
 
@@ -119,7 +121,7 @@ def equalize(ops, x):
     rows = ops.reshape(ops.transpose(x, (0, 3, 1, 2)), (-1, h * w))
     offset = 2.0 * ops.cast(ops.arange(ops.shape(rows)[0]), x.dtype)[:, None]
     flat = ops.reshape(rows + offset, (-1,))
-    counts = ops.searchsorted(ops.sort(flat), flat, side="right")
+    counts = _compat.searchsorted(ops, ops.sort(flat), flat, side="right")
     start = ops.cast(ops.arange(ops.shape(rows)[0]) * (h * w), counts.dtype)[:, None]
     cdf = ops.reshape(counts, (-1, h * w)) - start
     out = ops.cast(cdf, x.dtype) / ops.cast(h * w, x.dtype)
