@@ -20,6 +20,7 @@ def load_example(name):
     return module
 
 
+@pytest.mark.slow
 def test_compare_regularizers_demo(tmp_path):
     demo = load_example("compare_regularizers")
     results = demo.main(["--epochs", "2", "--seeds", "0", "--train-size", "60",
@@ -44,6 +45,7 @@ def test_quickstart(tmp_path):
     assert same and 0.0 <= accuracy <= 1.0
 
 
+@pytest.mark.slow
 def test_mc_dropout_uncertainty(tmp_path):
     example = load_example("mc_dropout_uncertainty")
     correct, wrong = example.main(["--epochs", "5", "--samples", "5",
@@ -52,6 +54,7 @@ def test_mc_dropout_uncertainty(tmp_path):
     assert (tmp_path / "mc.png").exists()
 
 
+@pytest.mark.slow
 def test_weight_decay_sweep(tmp_path):
     example = load_example("weight_decay_sweep")
     results = example.main(["--grid", "0", "1e-3", "--epochs", "2", "--train-size", "60",
