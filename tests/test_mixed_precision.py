@@ -10,6 +10,9 @@ from keras_reg.layers._base import DropoutBase
 from tests.distribution._models import every_part_model
 from tests.helpers import to_numpy
 
+# Run on all three backends with the newest Keras; left out of the oldest-Keras run.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
 def test_every_part_under_a_mixed_policy(policy):

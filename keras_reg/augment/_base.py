@@ -5,6 +5,7 @@ import keras
 from keras_reg import _compat
 
 
+@keras.saving.register_keras_serializable(package="keras_reg")
 class AugmentationLayer(_compat.DataLayer):
     """Base for random augmentations, usable in two places unchanged:
 

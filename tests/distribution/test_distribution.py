@@ -13,6 +13,9 @@ import pytest
 
 import keras_reg  # noqa: F401  (registers the classes for load_model)
 
+# Run on all three backends with the newest Keras; left out of the oldest-Keras run.
+pytestmark = pytest.mark.slow
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
