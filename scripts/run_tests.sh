@@ -18,7 +18,12 @@ total_passed=0; total_failed=0; summary=()
 for b in "${backends[@]}"; do
   echo "== pytest, KERAS_BACKEND=$b"
   log=$(mktemp)
-  KERAS_BACKEND="$b" "$py" -m pytest -q --durations=8 "$@" 2>&1 | tee "$log"
+  # -n 2: pytest-xdist, two worker processes — the tests are mostly
+  # single-threaded Python and op dispatch, so this halves the wall time on
+  # CI's two cores. --dist loadfile keeps each file in one process, in order,
+  # as a plain run would.
+  KERAS_BACKEND="$b" "$py" -m pytest -q -n 2 --dist loadfile --durations=8 "$@" 2>&1 \
+    | tee "$log"
   rc=${PIPESTATUS[0]}
   last=$(grep -E '(passed|failed|error|no tests ran)' "$log" | tail -n 1)
   count() { grep -oE "[0-9]+ $1" <<<"$last" | grep -oE '^[0-9]+' || echo 0; }
