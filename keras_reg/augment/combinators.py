@@ -28,6 +28,16 @@ def _check_layers(layers, name="layers"):
     return [_check_layer(layer, f"{name}[{i}]") for i, layer in enumerate(layers)]
 
 
+def _children_dtype(kwargs, layers):
+    """Without an explicit ``dtype``, a combinator of integer layers (the text
+    layers, int32 token ids) takes their dtype; otherwise Keras's float
+    default, as for any layer."""
+    dtypes = {keras.backend.standardize_dtype(layer.compute_dtype) for layer in layers}
+    if "dtype" not in kwargs and len(dtypes) == 1 and dtypes <= {"int32", "int64"}:
+        kwargs["dtype"] = dtypes.pop()
+    return kwargs
+
+
 class _Combinator(AugmentationLayer):
     def _run(self, layer, batch):
         out = layer(batch, training=True)
@@ -70,8 +80,9 @@ class RandomApply(_Combinator):
     """
 
     def __init__(self, layer, rate=0.5, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.layer = _check_layer(layer, "layer")
+        layer = _check_layer(layer, "layer")
+        super().__init__(seed=seed, **_children_dtype(kwargs, [layer]))
+        self.layer = layer
         self.rate = _validation.check_rate(rate, upper_inclusive=True)
 
     def augment(self, batch):
@@ -112,8 +123,9 @@ class RandomChoice(_Combinator):
     """
 
     def __init__(self, layers, weights=None, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.layers = _check_layers(layers)
+        layers = _check_layers(layers)
+        super().__init__(seed=seed, **_children_dtype(kwargs, layers))
+        self.layers = layers
         if weights is not None:
             weights = [
                 _validation.check_non_negative(w, f"weights[{i}]") for i, w in enumerate(weights)
@@ -176,8 +188,9 @@ class SomeOf(_Combinator):
     """
 
     def __init__(self, layers, n, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.layers = _check_layers(layers)
+        layers = _check_layers(layers)
+        super().__init__(seed=seed, **_children_dtype(kwargs, layers))
+        self.layers = layers
         n = _validation.check_positive_int(n, "n")
         if n > len(self.layers):
             raise ValueError(

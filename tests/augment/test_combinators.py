@@ -81,3 +81,25 @@ def test_nested_combinators_round_trip(tmp_path):
 def test_bad_arguments(make, match):
     with pytest.raises((ValueError, TypeError), match=match):
         make()
+
+
+@pytest.mark.parametrize("combinator", ["apply", "choice", "some_of"])
+def test_combinators_of_text_layers_keep_integer_token_ids(combinator):
+    from keras_reg.augment import text
+
+    children = [text.RandomSwap(0.3, seed=1), text.RandomDeletion(0.3, seed=2)]
+    layer = {
+        "apply": lambda: RandomApply(children[0], rate=1.0, seed=3),
+        "choice": lambda: RandomChoice(children, seed=3),
+        "some_of": lambda: SomeOf(children, n=1, seed=3),
+    }[combinator]()
+    assert layer.compute_dtype == "int32"
+    ids = np.tile(np.arange(1, 11, dtype="int32"), (16, 1))
+    out = to_numpy(layer(ids))
+    assert out.dtype == np.int32
+    # Swap keeps the multiset of tokens; deletion keeps a subset in order.
+    for row in out:
+        kept = row[row != 0]
+        assert set(kept) <= set(range(1, 11)) and len(kept) >= 7
+    assert layer.get_config()["dtype"] is not None
+    assert type(layer).from_config(layer.get_config()).compute_dtype == "int32"
