@@ -85,9 +85,10 @@ def test_color_jitter_keeps_range_and_grey_pixels_under_saturation_and_hue():
     assert photos.min() >= 0 and photos.max() <= 255
 
 
-@pytest.mark.parametrize("flip, axis", [("horizontal", 2), ("vertical", 1)])
-def test_flip_rotation_flips_half_the_images_exactly(flip, axis):
-    img = np.zeros((64, 9, 9, 3), "float32")
+@pytest.mark.parametrize("flip, axis, channels", [("horizontal", 2, 3), ("vertical", 1, 1)])
+def test_flip_rotation_flips_half_the_images_exactly(flip, axis, channels):
+    # channels=1: geometric layers take greyscale images too.
+    img = np.zeros((64, 9, 9, channels), "float32")
     img[:, 2, 1] = 255.0  # a marker off both centre lines
     out = to_numpy(augment.RandomFlipRotation(flip, degrees=0, seed=0)(img))
     mirrored = np.flip(img, axis=axis)
@@ -151,6 +152,14 @@ def test_bad_arguments(make, match):
 def test_non_rgb_input_is_rejected_at_build():
     with pytest.raises(ValueError, match="RGB"):
         augment.ColorJitter(0.2)(np.zeros((2, 4, 4, 1), "float32"))
+
+
+def test_gaussian_noise_on_greyscale_keeps_shape_and_range():
+    x = np.full((8, 6, 6, 1), 0.5, "float32")
+    out = to_numpy(augment.GaussianNoise((0.1, 0.1), value_range=(0, 1), seed=0)(x))
+    assert out.shape == x.shape and out.min() >= 0.0 and out.max() <= 1.0
+    # sigma = 0.1 on 288 pixels: the sample std is 0.1 within a few percent.
+    assert abs(out.std() - 0.1) < 5 * 0.1 / np.sqrt(2 * x.size)
 
 
 @pytest.mark.slow

@@ -33,9 +33,13 @@ def check_magnitude(value, name, upper=None):
 
 
 class ImageAugmentationLayer(AugmentationLayer):
-    """Images (n, h, w, 3) channels last, in ``value_range``; float output."""
+    """Images (n, h, w, c) channels last, in ``value_range``; float output.
+
+    Colour layers need RGB (``c == 3``); geometric and noise layers set
+    ``rgb_only = False`` and take any number of channels (greyscale digits)."""
 
     batch_rank = 4
+    rgb_only = True
 
     def __init__(self, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
@@ -43,7 +47,7 @@ class ImageAugmentationLayer(AugmentationLayer):
 
     def check_input_shape(self, input_shape):
         super().check_input_shape(input_shape)
-        if input_shape[-1] not in (None, 3):
+        if self.rgb_only and input_shape[-1] not in (None, 3):
             raise ValueError(
                 f"{type(self).__name__} expects RGB images, channels last (last axis 3). "
                 f"Received input shape {tuple(input_shape)}."

@@ -15,6 +15,7 @@ class RandomFlipRotation(ImageAugmentationLayer):
     ``U[-degrees, degrees]``; both are folded into one projective transform,
     so the batch is resampled once (bilinear, corners filled with black) —
     ``keras.layers.RandomFlip`` then ``RandomRotation`` make two passes.
+    Images may have any number of channels (greyscale too).
 
     Args:
         flip: "horizontal", "vertical", "horizontal_and_vertical" or None.
@@ -27,6 +28,8 @@ class RandomFlipRotation(ImageAugmentationLayer):
 
     >>> aug = keras_reg.augment.RandomFlipRotation("horizontal", degrees=10, seed=0)
     """
+
+    rgb_only = False
 
     def __init__(self, flip="horizontal", degrees=10.0, value_range=(0, 255), seed=None,
                  **kwargs):

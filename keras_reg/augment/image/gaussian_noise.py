@@ -15,6 +15,7 @@ class GaussianNoise(ImageAugmentationLayer):
     ``keras.layers.GaussianNoise`` (one fixed σ, no clipping, a regularization
     layer for activations) this is an image augmentation: per-image strength
     and valid pixel values.
+    Images may have any number of channels.
 
     Args:
         stddev_range: (low, high) fractions of the value range, 0 <= low <= high.
@@ -25,6 +26,8 @@ class GaussianNoise(ImageAugmentationLayer):
 
     >>> noise = keras_reg.augment.GaussianNoise((0.0, 0.05), value_range=(0, 1))
     """
+
+    rgb_only = False
 
     def __init__(self, stddev_range=(0.0, 0.05), value_range=(0, 255), seed=None, **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
