@@ -7,7 +7,7 @@ BACKENDS ?= tensorflow jax torch
 KERAS_BACKEND ?= jax
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-keras-min bench clean
+.PHONY: demo test test-keras-min docs bench clean
 
 $(VENV)/.installed: requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,19 @@ test: $(VENV)/.installed
 test-keras-min: .venv-keras-min/.installed
 	bash scripts/run_tests.sh .venv-keras-min/bin/python jax -- -m "not slow" $(PYTEST_ARGS)
 
+# The documentation site (site/), built with --strict: a broken reference,
+# a missing page or a docstring that disagrees with its signature fails.
+.venv-docs/.installed: requirements-docs.txt
+	$(PYTHON) -m venv .venv-docs
+	.venv-docs/bin/python -m pip install -q --upgrade pip
+	.venv-docs/bin/python -m pip install -q -r requirements-docs.txt
+	touch $@
+
+docs: .venv-docs/.installed
+	NO_MKDOCS_2_WARNING=1 .venv-docs/bin/mkdocs build --strict
+
 bench: $(VENV)/.installed
 	@for b in $(BACKENDS); do KERAS_BACKEND=$$b $(PY) benchmarks/bench_layers.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) .venv-keras-min results
+	rm -rf $(VENV) .venv-keras-min .venv-docs results site

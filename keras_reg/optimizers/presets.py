@@ -49,9 +49,14 @@ class AdamW(_Preset):
     Args:
         learning_rate: float or ``LearningRateSchedule``.
         weight_decay: ``λ`` (float >= 0 or schedule).
-        beta_1, beta_2, epsilon, amsgrad: as ``keras.optimizers.Adam``.
-        decay_mode, exclude, exclude_bias_and_norm, base_learning_rate: as
-            :class:`DecoupledWeightDecay`.
+        beta_1: as ``keras.optimizers.Adam``.
+        beta_2: as ``keras.optimizers.Adam``.
+        epsilon: as ``keras.optimizers.Adam``.
+        amsgrad: as ``keras.optimizers.Adam``.
+        decay_mode: as :class:`DecoupledWeightDecay`.
+        exclude: as :class:`DecoupledWeightDecay`.
+        exclude_bias_and_norm: as :class:`DecoupledWeightDecay`.
+        base_learning_rate: as :class:`DecoupledWeightDecay`.
         **kwargs: other ``keras.optimizers.Adam`` arguments (``clipnorm``,
             ``use_ema``, ``gradient_accumulation_steps``, ...).
 
@@ -106,10 +111,13 @@ class SGDW(_Preset):
 
     Args:
         learning_rate: float or ``LearningRateSchedule``.
-        momentum, nesterov: as ``keras.optimizers.SGD``.
+        momentum: as ``keras.optimizers.SGD``.
+        nesterov: as ``keras.optimizers.SGD``.
         weight_decay: ``λ`` (float >= 0 or schedule).
-        decay_mode, exclude, exclude_bias_and_norm, base_learning_rate: as
-            :class:`DecoupledWeightDecay`.
+        decay_mode: as :class:`DecoupledWeightDecay`.
+        exclude: as :class:`DecoupledWeightDecay`.
+        exclude_bias_and_norm: as :class:`DecoupledWeightDecay`.
+        base_learning_rate: as :class:`DecoupledWeightDecay`.
         **kwargs: other ``keras.optimizers.SGD`` arguments.
 
     Example:

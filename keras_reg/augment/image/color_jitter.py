@@ -25,7 +25,9 @@ class ColorJitter(ImageAugmentationLayer):
     Keras colour layers make four HSV round trips where this makes at most one.
 
     Args:
-        brightness, contrast, saturation: magnitudes ``j >= 0`` (0 or None: off).
+        brightness: magnitude ``j >= 0`` (0 or None: off).
+        contrast: magnitude ``j >= 0`` (0 or None: off).
+        saturation: magnitude ``j >= 0`` (0 or None: off).
         hue: magnitude ``h`` in ``[0, 0.5]`` (0 or None: off).
         value_range: (low, high) of the input pixels, e.g. (0, 255) or (0, 1).
         seed: int seed of the layer's ``keras.random.SeedGenerator``.

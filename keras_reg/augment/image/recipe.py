@@ -51,7 +51,9 @@ def image_recipe(
     Args:
         flip: "horizontal", "vertical", "horizontal_and_vertical" or None.
         rotation_degrees: maximum absolute angle, degrees.
-        brightness, contrast, saturation: jitter magnitudes ``j``.
+        brightness: jitter magnitude ``j``.
+        contrast: jitter magnitude ``j``.
+        saturation: jitter magnitude ``j``.
         hue: hue magnitude ``h``.
         value_range: (low, high) of the input pixels.
         strength: ``s >= 0`` multiplying every magnitude.
