@@ -199,3 +199,18 @@ def test_image_layers_in_tf_data_and_inside_jit_fit(tmp_path):
     loaded = save_and_load(model, tmp_path)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
                                rtol=1e-5, atol=1e-5)
+
+
+def test_affine_by_gather_matches_keras_affine_transform():
+    # Keras's op is the reference: rotations about off-centre points and
+    # translations, so that corners fall outside and read the fill value.
+    rng = np.random.default_rng(3)
+    x = rng.random((6, 9, 11, 2)).astype("float32")
+    angles = ops.convert_to_tensor(rng.uniform(-40, 40, 6).astype("float32"))
+    t = to_numpy(F.rotation_transform(ops, angles, 9, 11)).copy()
+    t[:, 2] += rng.uniform(-3, 3, 6)
+    t[:, 5] += rng.uniform(-3, 3, 6)
+    expected = to_numpy(ops.image.affine_transform(x, t, "bilinear", "constant", 0.5))
+    got = to_numpy(F.affine_by_gather(ops, ops.convert_to_tensor(x), ops.convert_to_tensor(t),
+                                      fill_value=0.5))
+    np.testing.assert_allclose(got, expected, atol=1e-5)

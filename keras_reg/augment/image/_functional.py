@@ -129,11 +129,53 @@ def equalize(ops, x):
 
 
 def affine(ops, x, transform, fill_value=0.0):
-    """Apply per-sample projective ``transform`` rows (n, 8), output -> input."""
-    return ops.affine_transform(
-        x, transform, interpolation="bilinear", fill_mode="constant",
-        fill_value=fill_value, data_format="channels_last",
-    )
+    """Apply per-sample projective ``transform`` rows (n, 8), output -> input,
+    bilinear, corners outside the image read as ``fill_value``."""
+    if _compat.native_affine_transform(ops):
+        return ops.affine_transform(
+            x, transform, interpolation="bilinear", fill_mode="constant",
+            fill_value=fill_value, data_format="channels_last",
+        )
+    return affine_by_gather(ops, x, transform, fill_value)
+
+
+def affine_by_gather(ops, x, transform, fill_value=0.0):
+    """``affine`` as one gather over the whole batch.
+
+    The same sampling as ``keras.ops.image.affine_transform(...,
+    "bilinear", "constant")`` (tests compare the two); Keras's torch backend
+    loops over samples and channels in Python (20 ms for 32 8x8 images, 3 ms
+    here). Row ``[a0, a1, a2, b0, b1, b2, c0, c1]`` maps output pixel (u, v)
+    to input ((a0 u + a1 v + a2) / k, (b0 u + b1 v + b2) / k), with
+    k = c0 u + c1 v + 1 (TensorFlow's convention; Keras's JAX and torch
+    versions ignore c0, c1, which keras_reg's transforms leave at 0).
+    """
+    n = ops.shape(x)[0]
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    dtype = x.dtype
+    t = ops.cast(transform, dtype)
+    v, u = ops.meshgrid(ops.arange(height, dtype=dtype), ops.arange(width, dtype=dtype),
+                        indexing="ij")
+    u, v = ops.reshape(u, (1, -1)), ops.reshape(v, (1, -1))  # (1, h*w)
+    k = t[:, 6:7] * u + t[:, 7:8] * v + 1.0
+    src_x = (t[:, 0:1] * u + t[:, 1:2] * v + t[:, 2:3]) / k  # (n, h*w)
+    src_y = (t[:, 3:4] * u + t[:, 4:5] * v + t[:, 5:6]) / k
+    x0, y0 = ops.floor(src_x), ops.floor(src_y)
+    wx, wy = src_x - x0, src_y - y0
+    x0, y0 = ops.cast(x0, "int32"), ops.cast(y0, "int32")
+    flat = ops.reshape(x, (-1, channels))
+    base = ops.reshape(ops.arange(n, dtype="int32") * (height * width), (-1, 1))
+    out = 0.0
+    for dy, dx, weight in ((0, 0, (1 - wy) * (1 - wx)), (0, 1, (1 - wy) * wx),
+                           (1, 0, wy * (1 - wx)), (1, 1, wy * wx)):
+        xi, yi = x0 + dx, y0 + dy
+        inside = (xi >= 0) & (xi < width) & (yi >= 0) & (yi < height)
+        index = base + ops.clip(yi, 0, height - 1) * width + ops.clip(xi, 0, width - 1)
+        values = ops.reshape(ops.take(flat, ops.reshape(index, (-1,)), axis=0),
+                             (n, height * width, channels))
+        values = ops.where(inside[..., None], values, ops.cast(fill_value, dtype))
+        out = out + weight[..., None] * values
+    return ops.reshape(out, (n, height, width, channels))
 
 
 def rotation_transform(ops, degrees, height, width):
