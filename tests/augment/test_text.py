@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_reg.augment import text
-from tests.helpers import save_and_load, to_numpy
+from tests.helpers import Z_BOUND, save_and_load, to_numpy
 
 SYNONYMS = {2: [20, 21], 3: [30], 5: [50, 51, 52]}
 ALL_SYNONYMS = {s for ids in SYNONYMS.values() for s in ids}
@@ -40,6 +40,22 @@ def test_random_swap_keeps_multiset_padding_and_varies_per_sample():
         assert Counter(_real(row)) == Counter(_real(new))
     same = np.repeat(np.arange(1, 13, dtype="int32")[None], 32, axis=0)
     assert len({r.tobytes() for r in to_numpy(text.RandomSwap(0.2, seed=2)(same))}) > 16
+
+
+def test_random_swap_always_swaps_two_distinct_positions():
+    # One swap (rate 0.1: max(1, round(0.5)) = 1) of distinct tokens changes exactly two
+    # positions, for every sample and every length >= 2; the pair is uniform.
+    ids = np.zeros((2000, 6), "int32")
+    ids[:, :5] = np.arange(1, 6)
+    out = to_numpy(text.RandomSwap(0.1, seed=4)(ids))
+    changed = out != ids
+    assert np.all(changed.sum(axis=1) == 2)
+    pairs = Counter(tuple(np.flatnonzero(row)) for row in changed)
+    assert len(pairs) == 10  # all C(5, 2) pairs occur
+    # Each pair ~ Binomial(2000, 1/10): 200 ± 5·13.4.
+    assert all(abs(c - 200) <= Z_BOUND * np.sqrt(2000 * 0.1 * 0.9) for c in pairs.values())
+    two = np.array([[7, 9, 0]], "int32")
+    assert to_numpy(text.RandomSwap(0.1, seed=5)(two)).tolist() == [[9, 7, 0]]
 
 
 @pytest.mark.slow

@@ -6,9 +6,11 @@ from keras_reg.augment.text._text_layer import TextAugmentationLayer
 @keras.saving.register_keras_serializable(package="keras_reg")
 class RandomSwap(TextAugmentationLayer):
     """EDA random swap: swap two random real tokens, ``n = max(1, round(α·L))``
-    times per sample (positions drawn independently each time, so a swap may
-    pick one position twice and do nothing, as in EDA). The multiset of
-    tokens and the padding are unchanged.
+    times per sample. Each swap takes two distinct positions (the second
+    uniform among the other ``L - 1``; EDA's reference code redraws up to
+    three times for the same purpose), so a sequence of two or more distinct
+    tokens always changes after one swap. The multiset of tokens and the
+    padding are unchanged.
 
     Args:
         rate: α in [0, 1].
@@ -30,8 +32,11 @@ class RandomSwap(TextAugmentationLayer):
         count = self.touched(lengths)
         positions = ops.arange(length, dtype="int32")[None, :]
         for k in range(self.max_touched(length)):
-            a = self.uniform_index(ops.maximum(lengths, 1))[:, None]
-            b = self.uniform_index(ops.maximum(lengths, 1))[:, None]
+            real = ops.maximum(lengths, 1)
+            a = self.uniform_index(real)
+            # b = a + 1 + U{0..L-2} (mod L): uniform over the positions != a.
+            b = (a + 1 + self.uniform_index(ops.maximum(real - 1, 1))) % real
+            a, b = a[:, None], b[:, None]
             active = (count > k)[:, None]
             xa = ops.take_along_axis(x, a, axis=1)
             xb = ops.take_along_axis(x, b, axis=1)
