@@ -25,7 +25,10 @@ for b in "${backends[@]}"; do
   KERAS_BACKEND="$b" "$py" -m pytest -q -n 2 --dist loadfile --durations=8 "$@" 2>&1 \
     | tee "$log"
   rc=${PIPESTATUS[0]}
-  last=$(grep -E '(passed|failed|error|no tests ran)' "$log" | tail -n 1)
+  # pytest's own final line ("3 passed, 1 skipped in 9.1s"); other output
+  # (TensorFlow's "round-off errors" banner from a worker) must not count.
+  last=$(grep -E '^[0-9]+ (passed|failed|errors?|skipped|deselected).* in [0-9.]+s|no tests ran' \
+    "$log" | tail -n 1)
   count() { grep -oE "[0-9]+ $1" <<<"$last" | grep -oE '^[0-9]+' || echo 0; }
   passed=$(count passed); failed=$(count failed); errors=$(count 'errors?')
   failed=$((failed + errors))
