@@ -9,7 +9,13 @@ torchvision's recipe writes (its colour factors mean different things, see
 docs/augmentation.md). albumentations runs its own recipe (HorizontalFlip,
 Rotate(10), ColorJitter(0.2, 0.2, 0.2, 0.1)) on uint8 in a plain loop.
 
+``--in-model`` instead times the rotation layer called inside a model on
+the current backend (eager, as in torch's ``fit``): keras_reg's
+``RandomFlipRotation`` (a gather, or TensorFlow's native kernel) vs
+``keras.layers.RandomRotation``, same angle range, same batches.
+
     KERAS_BACKEND=jax python benchmarks/bench_augment.py
+    KERAS_BACKEND=torch python benchmarks/bench_augment.py --in-model
 """
 
 import argparse
@@ -82,11 +88,40 @@ def albumentations_rate(images, count):
     return count / (time.perf_counter() - t0)
 
 
+def layer_ms(layer, x, repeats=20):
+    for _ in range(3):
+        keras.ops.convert_to_numpy(layer(x, training=True))
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        keras.ops.convert_to_numpy(layer(x, training=True))
+    return (time.perf_counter() - t0) / repeats * 1e3
+
+
+def in_model():
+    print(f"# {keras.backend.backend()} | {environment()}")
+    print("| batch | keras_reg RandomFlipRotation (ms) | keras RandomRotation (ms) | "
+          "keras / keras_reg |")
+    print("|---|---|---|---|")
+    rng = np.random.default_rng(0)
+    for shape in [(32, 8, 8, 1), (32, 28, 28, 1), (16, 224, 224, 3)]:
+        x = keras.ops.convert_to_tensor(rng.random(shape).astype("float32"))
+        ours = layer_ms(keras_reg.augment.RandomFlipRotation(
+            None, degrees=15, value_range=(0, 1), seed=0), x)
+        theirs = layer_ms(keras.layers.RandomRotation(15 / 360, fill_mode="constant", seed=0),
+                          x)
+        print(f"| {shape} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.2f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--in-model", action="store_true",
+                        help="time the rotation layer eagerly on this backend instead")
     args = parser.parse_args()
+    if args.in_model:
+        in_model()
+        return
 
     images = photos(args.batch)
     ours = tf_data_rate(keras_reg.augment.image_recipe(seed=0), images, args.batch, args.batches)
