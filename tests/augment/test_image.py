@@ -214,3 +214,17 @@ def test_affine_by_gather_matches_keras_affine_transform():
     got = to_numpy(F.affine_by_gather(ops, ops.convert_to_tensor(x), ops.convert_to_tensor(t),
                                       fill_value=0.5))
     np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_affine_by_gather_keeps_float16_and_samples_in_float32():
+    # Columns alternating 0/1, shifted by 0.3 px: each output is 0.3 or 0.7.
+    # float16 coordinates past x = 128 are multiples of 1/8, so u + 0.3 would
+    # become u + 0.25 and the outputs 0.25/0.75 there.
+    stripes = np.tile((np.arange(224) % 2).astype("float16")[None, None, :, None], (1, 2, 1, 1))
+    t = np.array([[1, 0, 0.3, 0, 1, 0, 0, 0]], "float32")
+    out = F.affine_by_gather(ops, ops.convert_to_tensor(stripes), ops.convert_to_tensor(t))
+    assert keras.backend.standardize_dtype(out.dtype) == "float16"
+    x = stripes[0, 0, :, 0].astype("float64")
+    expected = 0.7 * x[:-1] + 0.3 * x[1:]
+    np.testing.assert_allclose(to_numpy(out)[0, 0, :-1, 0].astype("float64"), expected,
+                               atol=2e-3)
