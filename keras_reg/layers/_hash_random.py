@@ -112,7 +112,6 @@ def inverted_dropout(inputs, rate, seed, noise_shape=None):
     numerical problem is not hidden by the mask.
     """
     keep = bernoulli_keep(resolve_noise_shape(inputs, noise_shape), rate, seed)
-    scale = ops.cast(1.0 / (1.0 - rate), inputs.dtype)
-    factor = ops.where(keep, scale, ops.zeros((), inputs.dtype))
+    factor = ops.multiply(ops.cast(keep, inputs.dtype), 1.0 / (1.0 - rate))
     return ops.multiply(inputs, factor)
 

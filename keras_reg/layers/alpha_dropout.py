@@ -65,9 +65,10 @@ class AlphaDropout(DropoutBase):
         noise_shape = resolve_noise_shape(inputs, self.noise_shape)
         keep = bernoulli_keep(noise_shape, self.rate, self._seed())
         a, b = alpha_dropout_affine(self.rate)
-        kept = inputs * a + b
-        dropped = keras.ops.cast(a * ALPHA_PRIME + b, inputs.dtype)
-        return keras.ops.cast(keras.ops.where(keep, kept, dropped), inputs.dtype)
+        # y = a·(x·d + α'(1 - d)) + b = (x - α')·(a·d) + (a·α' + b)
+        gain = keras.ops.multiply(keras.ops.cast(keep, inputs.dtype), a)
+        shifted = keras.ops.subtract(inputs, ALPHA_PRIME)
+        return keras.ops.add(keras.ops.multiply(shifted, gain), a * ALPHA_PRIME + b)
 
     def get_config(self):
         config = super().get_config()
