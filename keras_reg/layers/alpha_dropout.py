@@ -35,7 +35,10 @@ class AlphaDropout(DropoutBase):
     The tutorial's simplified ``mask*x + alpha*(1 - mask)`` (with an inverted
     dropout mask) omits ``a`` and ``b`` and does not preserve them; this layer
     implements the paper's correction. The result matches
-    ``keras.layers.AlphaDropout`` in distribution.
+    ``keras.layers.AlphaDropout`` in distribution. It is computed as
+    ``(x - α')·(a·d) + (a·α' + b)`` (multiplies, no ``where``: a CPU
+    ``torch.where`` costs as much as the whole mask), so, as in ``Dropout``,
+    a dropped ``inf``/``NaN`` input gives NaN rather than the constant.
 
     Args:
         rate: probability ``p`` of dropping a unit, in ``[0, 1)``.

@@ -25,7 +25,9 @@ class Dropout(DropoutBase):
     ``keras.random``: one implementation on every backend, bit-identical
     masks for a given seed on all three, and on CPU 3-300x faster than
     ``keras.layers.Dropout`` (benchmarks/RESULTS.md). A unit is kept with
-    probability ``1 - p`` to within 2**-32.
+    probability ``1 - p`` to within 2**-32. The mask is applied by a
+    multiply, as in ``tf.nn.dropout``: a dropped ``inf``/``NaN`` input
+    becomes NaN, not 0, so a numerical problem is not hidden by the mask.
 
     Args:
         rate: probability ``p`` of dropping a unit, in ``[0, 1)``.

@@ -45,3 +45,10 @@ def test_noise_shape():
     x = np.zeros((16, 6, 8), "float32")
     y = to_numpy(layers.AlphaDropout(0.5, noise_shape=(None, 1, None), seed=0)(x, training=True))
     assert np.all(y == y[:, :1, :])
+
+
+def test_dropped_non_finite_input_gives_nan():
+    x = np.full((50, 40), np.inf, "float32")
+    y = to_numpy(layers.AlphaDropout(0.5, seed=4)(x, training=True))
+    assert np.all(np.isnan(y) | np.isposinf(y))
+    assert np.isnan(y).any() and np.isposinf(y).any()

@@ -75,3 +75,12 @@ def test_integer_symbolic_input_fails_at_model_construction():
     inputs = keras.Input((3,), dtype="int32")
     with pytest.raises(TypeError, match="dtype=int32"):
         layers.Dropout(0.5)(inputs)
+
+
+def test_dropped_non_finite_input_gives_nan_not_zero():
+    # The mask is a multiply (as tf.nn.dropout): inf * 0 = NaN, so a numerical
+    # problem upstream stays visible instead of being zeroed by the mask.
+    x = np.full((50, 40), np.inf, "float32")
+    y = to_numpy(layers.Dropout(0.5, seed=4)(x, training=True))
+    assert np.all(np.isnan(y) | np.isposinf(y))
+    assert np.isnan(y).any() and np.isposinf(y).any()
