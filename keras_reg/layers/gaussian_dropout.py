@@ -17,11 +17,16 @@ class GaussianDropout(DropoutBase):
     dtype, so float16/bfloat16 activations stay in their dtype.
 
     Unlike the Bernoulli layers, the noise comes from ``keras.random.normal``.
-    A counter-hash Gaussian (hash -> 16-bit index into a table of normal
-    quantiles) was measured: 300x faster under TensorFlow XLA and 10x under
-    ``jax.jit``, but 1.5-3.5x slower than ``torch.normal`` in torch eager, the
-    torch default; a layer must never be slower than Keras's, so it was not
-    adopted (numbers in benchmarks/RESULTS.md).
+    Counter-hash Gaussians written in ``keras.ops`` were measured (3.2 M
+    elements, benchmarks/RESULTS.md): a 16-bit inverse-CDF table, Box-Muller
+    on two 16-bit halves of a hash word, and ``erfinv`` of a 24-bit uniform.
+    Under TensorFlow XLA each is 25-300x faster than Keras's layer, and the
+    table is 14x faster under ``jax.jit``, Box-Muller 3x under
+    ``torch.compile``; but none is as fast as ``torch.randn`` in torch eager
+    (Keras's torch default): 1.2-3.5x slower there, and ``torch.erfinv`` is 7x
+    slower under ``torch.compile``. A layer must never be slower than Keras's,
+    and the code is one implementation for every backend, so the draw stays
+    Keras's.
 
     Args:
         rate: ``p``, in ``[0, 1)``; the noise variance is ``p / (1 - p)``.
