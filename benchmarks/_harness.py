@@ -130,6 +130,25 @@ def time_it(step, x, repeats=5, warmup=2):
     return statistics.median(times)
 
 
+def time_interleaved(steps, x, repeats=5, warmup=2):
+    """Median seconds per call of each ``steps[name]``, called in turn.
+
+    Round-robin (a, b, c, a, b, c, ...) so that a burst of load on this
+    shared machine hits every contender alike instead of one of them; on a
+    2-core box single-contender medians moved by up to 2x between runs.
+    """
+    for step in steps.values():
+        for _ in range(warmup):
+            step(x)
+    times = {name: [] for name in steps}
+    for _ in range(repeats):
+        for name, step in steps.items():
+            t0 = time.perf_counter()
+            step(x)
+            times[name].append(time.perf_counter() - t0)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def median_train_step(model, x, y, steps, warmup=3):
     """Median seconds of ``model.train_on_batch(x, y)`` after ``warmup`` calls."""
     for _ in range(warmup):

@@ -12,7 +12,8 @@ elements) with ``keras_reg.layers._hash_random`` and turns it into N(0, 1):
   trailing axis of 2 instead of a concatenate.
 
 Prints ms per forward pass and the ratio to Keras's layer (< 1: faster), in
-every execution mode of the current backend.
+every execution mode of the current backend; contenders are timed in turn
+(round-robin), so machine load hits them alike.
 
     KERAS_BACKEND=torch python benchmarks/bench_gaussian_noise.py
 """
@@ -27,7 +28,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from _harness import copy_step, environment, forward_step, modes, time_it  # noqa: E402
+from _harness import (  # noqa: E402
+    copy_step,
+    environment,
+    forward_step,
+    modes,
+    time_interleaved,
+)
 from keras import ops  # noqa: E402
 
 from keras_reg.layers import _hash_random  # noqa: E402
@@ -102,7 +109,9 @@ def check_distribution(fn, sd):
     z = keras.ops.convert_to_numpy(HashNoise(fn, sd**2 / (1 + sd**2))(ones, training=True))
     z = (z.astype("float64") - 1.0) / sd
     n = z.size  # mean ~ N(0, 1/n); variance ~ N(1, 2/n); kurtosis ~ N(3, 24/n)
-    bounds = [abs(z.mean()), abs(z.var() - 1) / math.sqrt(2), abs((z**4).mean() - 3) / math.sqrt(24)]
+    bounds = [
+        abs(z.mean()), abs(z.var() - 1) / math.sqrt(2), abs((z**4).mean() - 3) / math.sqrt(24)
+    ]
     assert max(bounds) < 5 / math.sqrt(n), (fn.__name__, bounds)
 
 
@@ -110,7 +119,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", type=int, nargs="+", default=[8, 56, 56, 128])
     parser.add_argument("--rate", type=float, default=0.5)
-    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
     if math.prod(args.shape) % 2:
         parser.error("--shape must have an even number of elements (pairs)")
@@ -124,16 +133,16 @@ def main():
     print("| backend | mode | copy ms | keras ms | " + " | ".join(CANDIDATES) + " |")
     print("|---" * (4 + len(CANDIDATES)) + "|")
     for mode in modes():
-        copy = time_it(copy_step(mode, x), x, args.repeats)
-        keras_layer = keras.layers.GaussianDropout(args.rate, seed=1)
-        t_keras = time_it(forward_step(keras_layer, mode, x), x, args.repeats)
-        cells = []
-        for fn in CANDIDATES.values():
-            t = time_it(forward_step(HashNoise(fn, args.rate), mode, x), x, args.repeats)
-            cells.append(f"{t*1e3:.1f} ({t/t_keras:.2f})")
-        print(f"| {backend} | {mode} | {copy*1e3:.1f} | {t_keras*1e3:.1f} | "
+        steps = {
+            "copy": copy_step(mode, x),
+            "keras": forward_step(keras.layers.GaussianDropout(args.rate, seed=1), mode, x),
+        }
+        for name, fn in CANDIDATES.items():
+            steps[name] = forward_step(HashNoise(fn, args.rate), mode, x)
+        t = time_interleaved(steps, x, args.repeats)
+        cells = [f"{t[name]*1e3:.1f} ({t[name]/t['keras']:.2f})" for name in CANDIDATES]
+        print(f"| {backend} | {mode} | {t['copy']*1e3:.1f} | {t['keras']*1e3:.1f} | "
               + " | ".join(cells) + " |", flush=True)
-
 
 if __name__ == "__main__":
     main()

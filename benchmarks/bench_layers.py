@@ -3,7 +3,8 @@
 For each layer with a Keras twin, times ``layer(x, training=True)`` and a
 compiled forward+backward step on the same tensor, in every execution mode of
 the current backend, next to a copy of the tensor (``x * 2`` into a new
-buffer, the memory-bound floor). Prints ms, the ratio ours/Keras (< 1 means
+buffer, the memory-bound floor), the contenders timed in turn (round-robin) so
+machine load hits them alike. Prints ms, the ratio ours/Keras (< 1 means
 keras_reg is faster) and the forward's effective GB/s (bytes read + written).
 
     KERAS_BACKEND=jax python benchmarks/bench_layers.py --shape 16 56 56 256
@@ -22,7 +23,7 @@ from _harness import (  # noqa: E402
     environment,
     forward_step,
     modes,
-    time_it,
+    time_interleaved,
     train_step,
 )
 
@@ -55,19 +56,22 @@ def main():
           "| keras_reg GB/s | copy GB/s | fwd+bwd keras ms | fwd+bwd ours ms | fwd+bwd ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for mode in modes():
-        copy = time_it(copy_step(mode, x), x, args.repeats)
         for name in args.layers:
             ours_cls, keras_cls = TWINS[name]
-            ours, theirs = ours_cls(args.rate, seed=1), keras_cls(args.rate, seed=1)
-            t_keras = time_it(forward_step(theirs, mode, x), x, args.repeats)
-            t_ours = time_it(forward_step(ours, mode, x), x, args.repeats)
+            fwd = time_interleaved({
+                "copy": copy_step(mode, x),
+                "keras": forward_step(keras_cls(args.rate, seed=1), mode, x),
+                "ours": forward_step(ours_cls(args.rate, seed=1), mode, x),
+            }, x, args.repeats)
+            copy, t_keras, t_ours = fwd["copy"], fwd["keras"], fwd["ours"]
             if args.no_train:
                 train = "| – | – | – |"
             else:
-                keras_step = train_step(keras_cls(args.rate, seed=1), mode, x)
-                ours_step = train_step(ours_cls(args.rate, seed=1), mode, x)
-                b_keras = time_it(keras_step, x, args.repeats)
-                b_ours = time_it(ours_step, x, args.repeats)
+                bwd = time_interleaved({
+                    "keras": train_step(keras_cls(args.rate, seed=1), mode, x),
+                    "ours": train_step(ours_cls(args.rate, seed=1), mode, x),
+                }, x, args.repeats)
+                b_keras, b_ours = bwd["keras"], bwd["ours"]
                 train = f"| {b_keras*1e3:.1f} | {b_ours*1e3:.1f} | {b_ours/b_keras:.2f} |"
             print(
                 f"| {backend} | {mode} | {name} | {copy*1e3:.1f} | {t_keras*1e3:.1f} "
@@ -75,7 +79,6 @@ def main():
                 f"| {gbytes/copy:.1f} {train}",
                 flush=True,
             )
-
 
 if __name__ == "__main__":
     main()
