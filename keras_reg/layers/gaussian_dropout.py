@@ -17,16 +17,16 @@ class GaussianDropout(DropoutBase):
     dtype, so float16/bfloat16 activations stay in their dtype.
 
     Unlike the Bernoulli layers, the noise comes from ``keras.random.normal``.
-    Counter-hash Gaussians written in ``keras.ops`` were measured (3.2 M
-    elements, benchmarks/RESULTS.md): a 16-bit inverse-CDF table, Box-Muller
-    on two 16-bit halves of a hash word, and ``erfinv`` of a 24-bit uniform.
-    Under TensorFlow XLA each is 25-300x faster than Keras's layer, and the
-    table is 14x faster under ``jax.jit``, Box-Muller 3x under
-    ``torch.compile``; but none is as fast as ``torch.randn`` in torch eager
-    (Keras's torch default): 1.2-3.5x slower there, and ``torch.erfinv`` is 7x
-    slower under ``torch.compile``. A layer must never be slower than Keras's,
-    and the code is one implementation for every backend, so the draw stays
-    Keras's.
+    Four counter-hash Gaussians written in ``keras.ops`` were measured on 3.2 M
+    elements (``benchmarks/bench_gaussian_noise.py``, numbers in
+    benchmarks/RESULTS.md): a 16-bit quantile table, ``erfinv`` of a 24-bit
+    uniform, and Box-Muller on the two 16-bit halves of a hash word in two
+    layouts. Under TensorFlow XLA each is 20-270x faster than Keras's layer,
+    the table 9x faster under ``jax.jit``, Box-Muller 3x under
+    ``torch.compile``; but each is slower than Keras's layer in torch eager
+    (1.06-2.8x: ``torch.randn`` is one fast pass), ``erfinv`` 6.5x slower under
+    ``torch.compile``. A layer must never be slower than Keras's and stays one
+    implementation for every backend, so the draw stays Keras's.
 
     Args:
         rate: ``p``, in ``[0, 1)``; the noise variance is ``p / (1 - p)``.
