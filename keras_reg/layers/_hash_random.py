@@ -105,9 +105,10 @@ def resolve_noise_shape(inputs, noise_shape):
 def inverted_dropout(inputs, rate, seed, noise_shape=None):
     """``inputs / (1 - rate)`` where kept, 0 where dropped (mask broadcast).
 
-    The factor ``keep / (1 - rate)`` is formed on the mask's own shape and
-    then multiplied in: a broadcasting multiply is fast on every backend,
-    while a broadcasting ``where`` is 2x slower on TensorFlow graphs. As in
+    The factor ``cast(keep) / (1 - rate)`` is formed on the mask's own shape
+    and then multiplied in. No ``where``: a broadcasting ``where`` is 2x slower
+    on TensorFlow graphs, and a CPU ``torch.where`` over 3.2 M elements costs
+    ~12 ms, as much as the whole hash (benchmarks/RESULTS.md). As in
     ``tf.nn.dropout``, a dropped non-finite input becomes NaN (not 0), so a
     numerical problem is not hidden by the mask.
     """
