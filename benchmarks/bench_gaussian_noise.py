@@ -19,6 +19,7 @@ every execution mode of the current backend; contenders are timed in turn
 """
 
 import argparse
+import functools
 import math
 import os
 import statistics
@@ -56,10 +57,15 @@ def _low16(w):  # the low half, mixed with the high one: hi16(w * (2**16 + 1))
     return ops.right_shift(ops.multiply(w, 65537), 16)
 
 
+@functools.lru_cache
+def _noise_table(sd):  # built once per sd, not on every call
+    return ops.convert_to_tensor(1.0 + sd * _QUANTILES)
+
+
 def table16(x, sd, seed):
     n = math.prod(x.shape)
     index = ops.add(_high16(_words(n, seed)), 32768)
-    noise = ops.take(ops.convert_to_tensor(1.0 + sd * _QUANTILES), index)
+    noise = ops.take(_noise_table(sd), index)
     return x * ops.reshape(noise, x.shape)
 
 
@@ -103,11 +109,11 @@ class HashNoise(keras.layers.Layer):
         return self.fn(x, self.sd, self.seed_generator) if training else x
 
 
-def check_distribution(fn, sd):
-    """Each candidate must be a N(1, sd²) multiplier before it is timed."""
-    ones = ops.ones((4, 65536))
-    z = keras.ops.convert_to_numpy(HashNoise(fn, sd**2 / (1 + sd**2))(ones, training=True))
-    z = (z.astype("float64") - 1.0) / sd
+def check_distribution(fn, rate):
+    """Each candidate must be a N(1, p/(1-p)) multiplier before it is timed."""
+    layer = HashNoise(fn, rate)
+    z = keras.ops.convert_to_numpy(layer(ops.ones((4, 65536)), training=True))
+    z = (z.astype("float64") - 1.0) / layer.sd
     n = z.size  # mean ~ N(0, 1/n); variance ~ N(1, 2/n); kurtosis ~ N(3, 24/n)
     bounds = [
         abs(z.mean()), abs(z.var() - 1) / math.sqrt(2), abs((z**4).mean() - 3) / math.sqrt(24)
@@ -127,7 +133,7 @@ def main():
         np.random.default_rng(0).normal(size=args.shape).astype("float32")
     )
     for fn in CANDIDATES.values():
-        check_distribution(fn, math.sqrt(args.rate / (1.0 - args.rate)))
+        check_distribution(fn, args.rate)
     backend = keras.backend.backend()
     print(f"# {backend} | {environment()} | shape {tuple(args.shape)} float32")
     print("| backend | mode | copy ms | keras ms | " + " | ".join(CANDIDATES) + " |")
