@@ -13,6 +13,7 @@ $(VENV)/.installed: requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-test.txt
+	$(PY) -m pip install -q --no-deps torchvision==0.28.0
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 

@@ -4,7 +4,8 @@ Approximation", ICML 2016)."""
 import keras
 import numpy as np
 
-from keras_reg import _compat, _validation
+from keras_reg import _validation
+from keras_reg._compat import models as _compat
 from keras_reg.layers._base import DropoutBase
 
 # Keras's own dropout-family layers (the Spatial variants subclass Dropout).

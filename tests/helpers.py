@@ -1,7 +1,10 @@
 """Helpers shared by the tests: NumPy conversion, .keras round trips, bounds."""
 
+import importlib.util
 import math
 import os
+import sys
+import types
 
 import keras
 import numpy as np
@@ -26,3 +29,28 @@ def save_and_load(model, tmp_path, name="model.keras"):
     path = os.path.join(str(tmp_path), name)
     model.save(path)
     return keras.saving.load_model(path)
+
+
+def torchvision_functional():
+    """``torchvision.transforms.v2.functional``, an oracle for image ops.
+
+    torchvision is installed without its dependencies (``--no-deps``: its
+    wheel would pull a CUDA torch), and its package ``__init__`` registers
+    C++ operators that the CPU torch here lacks. The functional transforms
+    are pure torch, so the package is entered without running its
+    ``__init__``. Skips the calling test only where torch or torchvision is
+    not installed (the oldest-Keras environment).
+    """
+    import pytest
+
+    pytest.importorskip("torch")
+    if "torchvision" not in sys.modules:
+        spec = importlib.util.find_spec("torchvision")
+        if spec is None:
+            pytest.skip("torchvision is not installed")
+        package = types.ModuleType("torchvision")
+        package.__path__ = list(spec.submodule_search_locations)
+        sys.modules["torchvision"] = package
+    import torchvision.transforms.v2.functional as functional
+
+    return functional

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_reg import _compat
+from keras_reg._compat import augment as _compat
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")

@@ -7,7 +7,7 @@ import warnings
 import keras
 
 from keras_reg import _validation
-from keras_reg.callbacks import _files
+from keras_reg.callbacks import _files, _messages
 from keras_reg.callbacks._backup import Backup
 
 _MAX_HINTS = ("acc", "auc", "precision", "recall", "f1", "iou", "top_k")
@@ -256,7 +256,7 @@ class EarlyStopping(keras.callbacks.Callback):
             self.stopped_epoch = epoch
             self.model.stop_training = True
             if self.verbose:
-                keras.utils.io_utils.print_msg(
+                _messages.print_msg(
                     f"Epoch {epoch + 1}: early stopping (best epoch {self._fmt_best()})."
                 )
 
@@ -285,7 +285,7 @@ class EarlyStopping(keras.callbacks.Callback):
                 else:
                     self.model.load_weights(self.snapshot)
                 if self.verbose:
-                    keras.utils.io_utils.print_msg(
+                    _messages.print_msg(
                         f"Restored the weights of epoch {self._fmt_best()}."
                     )
         self._best_weights = None

@@ -8,7 +8,8 @@ bfloat16 tensor comes out in the dtype it went in).
 
 import keras
 
-from keras_reg import _compat, _validation
+from keras_reg import _validation
+from keras_reg._compat import random as _compat
 
 
 class DropoutBase(keras.layers.Layer):

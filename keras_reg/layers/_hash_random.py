@@ -32,7 +32,7 @@ Limits: masks of up to 2**31 - 1 elements per call (int32 counters).
 
 from keras import ops
 
-from keras_reg import _compat
+from keras_reg._compat import random as _compat
 
 # lowbias32 multipliers (odd, so each multiply is a bijection mod 2**32);
 # the second written as the int32 with the same bit pattern.

@@ -5,7 +5,8 @@ import re
 
 import keras
 
-from keras_reg import _compat, _validation
+from keras_reg import _validation
+from keras_reg._compat import optimizers as _compat
 
 DECAY_MODES = ("lr", "schedule", "constant")
 _Schedule = keras.optimizers.schedules.LearningRateSchedule

@@ -9,7 +9,7 @@ torchvision/PIL definitions the augmentation papers used.
 
 import math
 
-from keras_reg import _compat
+from keras_reg._compat import augment as _compat
 
 # ITU-R 601-2 luma, as PIL and torchvision's rgb_to_grayscale.
 GRAY_WEIGHTS = (0.299, 0.587, 0.114)

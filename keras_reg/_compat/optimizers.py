@@ -1,0 +1,69 @@
+"""The optimizer's weight-decay hook (private in every Keras 3 release)."""
+
+import keras
+
+
+def install_weight_decay_hook(optimizer, select, coefficient):
+    """Make ``optimizer`` apply ``w ← w − c·w`` to ``select(variables)``.
+
+    Keras calls the private hook ``_apply_weight_decay(variables)`` from every
+    backend's apply path at exactly the right moment: on update steps only
+    (after gradient accumulation), before the gradient update (so decay uses
+    the pre-update weight), inside JAX's stateless apply, and on TensorFlow
+    once per step in cross-replica context. Replacing it on the instance gives
+    keras_reg's decay all of that without re-implementing the apply loop.
+
+    ``coefficient()`` returns the scalar ``c`` of the current step. The
+    TensorFlow and torch branches exist because Keras offers no public op for
+    them (a cross-replica update; an in-place multiply).
+    """
+    if keras.backend.backend() == "tensorflow":
+
+        def hook(variables):
+            import tensorflow as tf
+
+            chosen = select(variables)
+            if not chosen:
+                return
+
+            def decay_all(distribution, chosen):
+                c = coefficient()
+
+                def decay(var):
+                    var.assign_sub(var * tf.cast(c, var.dtype))
+
+                for v in chosen:
+                    # tf.distribute updates the underlying tf.Variable once
+                    # per step, whatever the number of replicas.
+                    distribution.extended.update(v.value, decay, group=False)
+
+            tf.__internal__.distribute.interim.maybe_merge_call(
+                decay_all, optimizer._distribution_strategy, chosen
+            )
+
+    elif keras.backend.backend() == "torch":
+
+        def hook(variables):
+            import torch
+
+            chosen = select(variables)
+            if not chosen:
+                return
+            # Keras has no in-place multiply op; like Keras's own torch
+            # optimizer, shrink all variables in one fused in-place pass
+            # (an assign of w - c*w costs two extra passes over memory).
+            with torch.no_grad():
+                factor = 1.0 - keras.ops.convert_to_tensor(coefficient())
+                torch._foreach_mul_([v.value for v in chosen], factor)
+
+    else:
+
+        def hook(variables):
+            chosen = select(variables)
+            if not chosen:
+                return
+            c = coefficient()
+            for v in chosen:
+                v.assign(v - v * keras.ops.cast(c, v.dtype))
+
+    object.__setattr__(optimizer, "_apply_weight_decay", hook)

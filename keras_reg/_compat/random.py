@@ -1,0 +1,63 @@
+"""Seed generators: per-replica seeds under tf.distribute, and a compile-friendly draw."""
+
+import keras
+
+
+def per_replica_seed(generator):
+    """The seed a dropout layer should draw from: ``generator`` itself, or,
+    inside a ``tf.distribute`` replica context with several replicas, a view
+    of it that folds in the replica id.
+
+    Every replica of a MirroredStrategy reads the same SeedGenerator state, so
+    without this all replicas would draw the same mask (measured: identical
+    masks on both replicas of a 2-CPU MirroredStrategy, for Keras's own
+    Dropout too). JAX's ``keras.distribution`` jit-compiles one global program
+    and needs nothing.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return generator
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return generator
+    return _ReplicaFoldedSeed(generator, context.replica_id_in_sync_group)
+
+
+class _ReplicaFoldedSeed(keras.random.SeedGenerator):
+    """A view of a SeedGenerator with the replica id folded into its key.
+
+    A subclass so that ``keras.random`` accepts it as a seed; the base
+    ``__init__`` is not called, so no second state variable is created.
+    """
+
+    def __init__(self, base, replica_id):
+        self._base = base
+        self._replica_id = replica_id
+
+    def next(self, ordered=True):
+        seed = self._base.next(ordered=ordered)
+        # A large odd multiplier moves each replica's key far from the
+        # others'; the second word stays the step counter.
+        offset = keras.ops.cast(self._replica_id, seed.dtype) * 1_000_003
+        return seed + keras.ops.stack([offset, keras.ops.zeros_like(offset)])
+
+
+def next_seed_state(seed):
+    """``seed.next()`` (the state, then advance the counter), traceable by
+    ``torch.compile``.
+
+    Keras's ``SeedGenerator.next`` builds its increment with ``np.array``,
+    which torch.compile cannot trace: each dropout layer then splits the
+    compiled graph in two (measured: a 3.2 M-element Dropout forward took
+    78 ms instead of 7 ms under torch.compile). The same update is written
+    here with tensor ops; other seed objects (e.g. the replica-folded view
+    below) keep their own ``next``.
+    """
+    if type(seed) is not keras.random.SeedGenerator:
+        return seed.next()
+    # `* 1` copies: torch's assign writes in place into the same storage.
+    state = seed.state.value * 1
+    step = keras.ops.cast(keras.ops.arange(2) == 1, state.dtype)  # [0, 1]
+    seed.state.assign(state + step)
+    return state
