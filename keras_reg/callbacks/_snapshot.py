@@ -12,7 +12,8 @@ from keras_reg.callbacks import _files
 
 
 def _non_finite(array):
-    return np.issubdtype(array.dtype, np.inexact) and not np.all(np.isfinite(array))
+    # Not np.issubdtype(..., np.inexact): bfloat16 (ml_dtypes) is not one.
+    return array.dtype.kind not in "biu" and not np.all(np.isfinite(array))
 
 
 class MemorySnapshot:
@@ -43,7 +44,13 @@ class MemorySnapshot:
             raise _files.BrokenFile(
                 path, f"holds {len(arrays)} arrays; the model has {len(variables)} weights"
             )
-        for array, variable in zip(arrays, variables):
+        for i, (array, variable) in enumerate(zip(arrays, variables)):
+            if array.dtype.kind == "V":
+                # NumPy saves dtypes it does not know (bfloat16, float8) as raw
+                # bytes; read them back as the variable's dtype.
+                dtype = keras.ops.convert_to_numpy(variable).dtype
+                if dtype.itemsize == array.dtype.itemsize:
+                    array = arrays[i] = array.view(dtype)
             expected = (tuple(variable.shape), keras.backend.standardize_dtype(variable.dtype))
             if (array.shape, str(array.dtype)) != expected:
                 raise _files.BrokenFile(

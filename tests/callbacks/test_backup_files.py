@@ -217,3 +217,41 @@ def test_damaged_disk_copy_leaves_the_model_as_it_was(tmp_path):
     assert not any(".held." in n for n in os.listdir(tmp_path))
     es.on_train_end()
     assert support.kernel_value(model) == 1.0
+
+
+def bf16_model():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, dtype="bfloat16")])
+    model.compile("sgd", "mse")
+    return model
+
+
+def resume_bf16(directory):
+    model, es = bf16_model(), EarlyStopping(patience=5, backup_dir=directory)
+    es.set_model(model)
+    es.on_train_begin()
+    es.on_epoch_begin(3)
+    return es, model
+
+
+def test_bfloat16_weights_come_back_as_bfloat16(tmp_path):
+    # np.savez writes bfloat16 as raw 2-byte records; the copy is read back
+    # as the model's dtype, not rejected or restored as bytes.
+    directory = str(tmp_path)
+    write = EarlyStopping(patience=5, backup_dir=directory)
+    support.drive(write, [1.0, 0.5, 0.7], model=bf16_model(), end=False)
+    es, model = resume_bf16(directory)
+    es.on_train_end()
+    assert support.kernel_value(model) == 1.0
+    assert keras.backend.standardize_dtype(model.layers[0].kernel.dtype) == "bfloat16"
+
+
+def test_bfloat16_nan_weights_are_refused(tmp_path):
+    directory = str(tmp_path)
+    write = EarlyStopping(patience=5, backup_dir=directory)
+    model = support.drive(write, [1.0, 0.5, 0.7], model=bf16_model(), end=False)
+    kernel, bias = model.get_weights()
+    name = "keras_reg_early_stopping_best_1.npz"
+    rewrite_npz(os.path.join(directory, name), np.full_like(kernel, np.nan), bias)
+    with pytest.raises(ValueError, match="holds non-finite values") as error:
+        resume_bf16(directory)
+    assert_unusable(error, directory, name)
