@@ -1,70 +1,161 @@
 """EarlyStopping's crash-recovery store: two generations of its state and the
-best-weights snapshot they refer to, in one directory, written atomically."""
+best-weights copy they refer to, in one directory, written atomically, and
+validated when read back."""
 
+import math
 import os
 import warnings
 
 from keras_reg.callbacks import _files
 
 STATE_FILE = "keras_reg_early_stopping.json"
-WEIGHTS_PREFIX = "keras_reg_early_stopping_best_"
+FILE_PREFIX = "keras_reg_early_stopping"
+WEIGHTS_PREFIX = FILE_PREFIX + "_best_"
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_finite_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _optional(check):
+    return lambda value: value is None or check(value)
+
+
+def _is_weights_name(value):
+    # A bare name this store wrote, never a path to elsewhere.
+    return isinstance(value, str) and value == os.path.basename(value) and (
+        value.startswith(WEIGHTS_PREFIX)
+    )
+
+
+_FIELDS = {
+    "next_epoch": lambda value: _is_count(value) and value >= 1,
+    "best": _optional(_is_finite_number),
+    "best_epoch": _optional(_is_count),
+    "stopped_epoch": _optional(_is_count),
+    "wait": _is_count,
+    "smoothed": _optional(_is_finite_number),
+    "weights_file": _optional(_is_weights_name),
+}
 
 
 class Backup:
     """Keeps the last two per-epoch states (``next_epoch`` says which epoch
     each lets training resume at) so that whichever epoch BackupAndRestore
     resumes at, a matching state exists even after a crash between the two
-    callbacks' writes."""
+    callbacks' writes; if that one is damaged, the earlier one is used."""
 
     def __init__(self, directory):
         self.directory = directory
+        self.state_path = os.path.join(directory, STATE_FILE)
         self._generations = []
 
-    def _path(self, name):
-        return os.path.join(self.directory, name)
+    def weights_path(self, generation):
+        name = generation["weights_file"]
+        return None if name is None else os.path.join(self.directory, name)
 
-    def load(self):
-        """The saved generations, or None if there is no backup."""
-        path = self._path(STATE_FILE)
-        if not os.path.exists(path):
+    def read(self):
+        """The saved generations, or None if there is no backup. Raises
+        ValueError, naming the file, if the state file is damaged."""
+        if not os.path.exists(self.state_path):
             return None
-        return _files.read_json(path)["generations"]
+        try:
+            generations = self._parse(_files.read_json(self.state_path))
+        except _files.BrokenFile as broken:
+            raise self._unusable([broken]) from None
+        return generations
 
-    def choose(self, generations, epoch):
-        """The generation to resume ``epoch`` from (warns if none matches)."""
-        usable = [g for g in generations if g["next_epoch"] <= epoch]
-        exact = [g for g in usable if g["next_epoch"] == epoch]
-        if not exact:
-            warnings.warn(
-                f"EarlyStopping: the backup in {self.directory!r} holds state up to "
-                f"epoch {generations[-1]['next_epoch']} but training resumes at epoch "
-                f"{epoch}; using the closest earlier state.",
-                stacklevel=3,
-            )
-        chosen = (exact or usable or [None])[-1]
-        self._generations = [] if chosen is None else [chosen]
-        return chosen
+    def _parse(self, data):
+        generations = data.get("generations") if isinstance(data, dict) else None
+        if not isinstance(generations, list) or not generations:
+            raise _files.BrokenFile(self.state_path, "holds no list of saved states")
+        for generation in generations:
+            if not isinstance(generation, dict):
+                raise _files.BrokenFile(self.state_path, f"holds {generation!r} as a state")
+            for key, valid in _FIELDS.items():
+                if key not in generation or not valid(generation[key]):
+                    raise _files.BrokenFile(
+                        self.state_path,
+                        f"holds {key}={generation.get(key, '<missing>')!r} in a saved state",
+                    )
+        return generations
 
-    def weights_path(self, state):
-        return None if state["weights_file"] is None else self._path(state["weights_file"])
+    def resume(self, generations, epoch, apply):
+        """Apply the state to resume ``epoch`` from with ``apply(generation)``
+        (which raises ``BrokenFile`` for damaged files): the one saved for
+        ``epoch``, else the latest earlier one (with a warning). Returns the
+        generation used, or None; raises ValueError if none is usable."""
+        candidates = sorted(
+            (g for g in generations if g["next_epoch"] <= epoch),
+            key=lambda g: g["next_epoch"],
+            reverse=True,
+        )
+        broken = []
+        for generation in candidates:
+            try:
+                apply(generation)
+            except _files.BrokenFile as error:
+                broken.append(error)
+                continue
+            used = f"the state saved for epoch {generation['next_epoch']}"
+            if broken:
+                skipped = "".join(f"\n  skipped: {b}" for b in broken)
+                self._warn(f"has damaged files; resuming epoch {epoch} from {used}.{skipped}")
+            elif generation["next_epoch"] != epoch:
+                self._warn(
+                    f"holds state up to epoch {generations[-1]['next_epoch']} but training "
+                    f"resumes at epoch {epoch}; using {used}."
+                )
+            self._generations = [generation]
+            return generation
+        if broken:
+            raise self._unusable(broken)
+        self._warn(
+            f"holds state for epochs after {epoch} only; EarlyStopping starts afresh "
+            f"at epoch {epoch}."
+        )
+        self._generations = []
+        return None
 
-    def save(self, state, write_best):
-        """Persist ``state``; if its best epoch is new, first write the best
-        weights with ``write_best(path_stem) -> file name``."""
+    def _warn(self, message):
+        warnings.warn(f"EarlyStopping: the backup in {self.directory!r} {message}", stacklevel=4)
+
+    def _unusable(self, broken):
+        ours = sorted(n for n in os.listdir(self.directory) if n.startswith(FILE_PREFIX))
+        lines = dict.fromkeys(f"\n  - {b.path}: {b.reason}" for b in broken)
+        listed = "".join(lines)
+        return ValueError(
+            f"EarlyStopping: the crash-recovery backup in {self.directory!r} cannot be "
+            f"used:{listed}\nDelete EarlyStopping's files there ({', '.join(ours)}) to "
+            "resume without its state (the best value and patience count restart at the "
+            f"resumed epoch), or delete the directory {self.directory!r} to restart "
+            "training from scratch."
+        )
+
+    def save(self, state, snapshot):
+        """Persist ``state``; if its best epoch is new, first export a copy of
+        the best weights from ``snapshot`` (a strategy of ``_snapshot``, or
+        None when the best weights are not kept)."""
         os.makedirs(self.directory, exist_ok=True)
         previous = self._generations[-1] if self._generations else None
         weights_file = previous["weights_file"] if previous else None
-        if state["best_epoch"] is not None and (
-            previous is None or previous["best_epoch"] != state["best_epoch"]
+        best_epoch = state["best_epoch"]
+        if snapshot is not None and best_epoch is not None and (
+            previous is None or previous["best_epoch"] != best_epoch or weights_file is None
         ):
-            weights_file = write_best(self._path(f"{WEIGHTS_PREFIX}{state['best_epoch']}"))
+            weights_file = f"{WEIGHTS_PREFIX}{best_epoch}{snapshot.extension}"
+            snapshot.export(os.path.join(self.directory, weights_file))
         state = {**state, "weights_file": weights_file}
         self._generations = (self._generations + [state])[-2:]
-        _files.write_json_atomic(self._path(STATE_FILE), {"generations": self._generations})
+        _files.write_json_atomic(self.state_path, {"generations": self._generations})
         keep = {g["weights_file"] for g in self._generations}
         for name in os.listdir(self.directory):
             if name.startswith(WEIGHTS_PREFIX) and name not in keep:
-                os.remove(self._path(name))
+                os.remove(os.path.join(self.directory, name))
 
     def delete(self):
         """Remove everything this store wrote (training ended normally)."""
@@ -72,5 +163,6 @@ class Backup:
         if not os.path.isdir(self.directory):
             return
         for name in os.listdir(self.directory):
-            if name.startswith("keras_reg_early_stopping"):
-                os.remove(self._path(name))
+            if name.startswith(FILE_PREFIX):
+                os.remove(os.path.join(self.directory, name))
+

@@ -1,12 +1,27 @@
 """Atomic file writes: write to a temporary name in the same directory, then
 ``os.replace`` (atomic on POSIX and Windows), so a crash mid-write leaves the
-previous file intact."""
+previous file intact. Reads report a damaged file as ``BrokenFile``."""
 
 import json
 import os
 import shutil
+import zipfile
 
 import numpy as np
+
+# What reading a damaged file raises: truncated or random bytes (OSError from
+# h5py, BadZipFile/EOFError from np.load, JSONDecodeError and
+# UnicodeDecodeError are ValueErrors), foreign contents (KeyError).
+READ_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
+
+
+class BrokenFile(Exception):
+    """A backup file that cannot be used; ``path`` and ``reason`` say why."""
+
+    def __init__(self, path, reason):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 def write_json_atomic(path, data):
@@ -19,8 +34,11 @@ def write_json_atomic(path, data):
 
 
 def read_json(path):
-    with open(path) as f:
-        return json.load(f)
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except READ_ERRORS as error:
+        raise BrokenFile(path, f"is not readable JSON ({error})") from None
 
 
 def save_weights_atomic(model, path):
@@ -41,8 +59,25 @@ def write_arrays_atomic(path, arrays):
 
 
 def read_arrays(path):
-    with np.load(path) as data:
-        return [data[f"arr_{i}"] for i in range(len(data.files))]
+    """The arrays ``write_arrays_atomic`` wrote, in order."""
+    if not os.path.isfile(path):
+        raise BrokenFile(path, "is missing")
+    # Opened here, not by np.load, which leaks its handle when the archive
+    # is damaged.
+    with open(path, "rb") as f:
+        try:
+            data = np.load(f, allow_pickle=False)
+        except READ_ERRORS as error:
+            raise BrokenFile(path, f"is not a readable .npz file ({error})") from None
+        if not hasattr(data, "files"):  # a lone .npy array
+            raise BrokenFile(path, "is a single .npy array, not an .npz archive")
+        names = [f"arr_{i}" for i in range(len(data.files))]
+        if sorted(data.files) != sorted(names):
+            raise BrokenFile(path, f"holds foreign arrays {sorted(data.files)[:5]}")
+        try:
+            return [data[name] for name in names]
+        except READ_ERRORS as error:
+            raise BrokenFile(path, f"has a damaged array ({error})") from None
 
 
 def copy_atomic(src, dst):

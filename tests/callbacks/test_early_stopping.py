@@ -7,32 +7,14 @@ import numpy as np
 import pytest
 
 from keras_reg.callbacks import EarlyStopping
-from tests.helpers import to_numpy
+from tests.callbacks import _support as support
+from tests.callbacks._support import kernel_value
 
 NAN, INF = float("nan"), float("inf")
 
 
-def tiny_model():
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    model.compile("sgd", "mse")
-    return model
-
-
 def drive(es, values, monitor="val_loss"):
-    """Run the callback over a scripted monitor sequence, without fit. The
-    model's kernel is set to the epoch number at each epoch, so the restored
-    weights tell which epoch they come from."""
-    model = tiny_model()
-    es.set_model(model)
-    es.on_train_begin()
-    for epoch, value in enumerate(values):
-        es.on_epoch_begin(epoch)
-        model.layers[0].kernel.assign(np.full((3, 2), float(epoch), "float32"))
-        es.on_epoch_end(epoch, {monitor: value, "loss": 0.0})
-        if model.stop_training:
-            break
-    es.on_train_end()
-    return float(to_numpy(model.layers[0].kernel)[0, 0])
+    return kernel_value(support.drive(es, values, monitor))
 
 
 @pytest.mark.parametrize(
@@ -95,7 +77,7 @@ def test_restores_best_even_without_stopping():
 
 
 def test_missing_monitor_raises_with_available_keys():
-    model = tiny_model()
+    model = support.tiny_model()
     x, y = np.ones((8, 3), "float32"), np.ones((8, 2), "float32")
     with pytest.raises(ValueError, match=r"val_loss.*Available keys: \['loss'\]"):
         model.fit(x, y, epochs=3, verbose=0, callbacks=[EarlyStopping()])
@@ -114,16 +96,6 @@ class ScriptedMonitor(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs["val_score"] = self.values[epoch]
         self.weights[epoch] = [np.array(w) for w in self.model.get_weights()]
-
-
-class CrashAt(keras.callbacks.Callback):
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch:
-            raise RuntimeError(f"simulated crash at epoch {epoch}")
 
 
 VALUES = [1.0, 0.8, 0.85, 0.7, 0.75, 0.72, 0.71, 0.9, 0.95, 0.96, 0.97, 0.98]
@@ -185,7 +157,7 @@ def test_crash_and_resume_matches_uninterrupted_run(tmp_path, crash_epoch):
     model = fresh_model()
     with pytest.raises(RuntimeError, match="simulated crash"):
         fit(model, [ScriptedMonitor(VALUES), EarlyStopping(**config, backup_dir=backup),
-                    keras.callbacks.BackupAndRestore(backup), CrashAt(crash_epoch)])
+                    keras.callbacks.BackupAndRestore(backup), support.CrashAt(crash_epoch)])
     assert any(n.startswith("keras_reg_early_stopping") for n in os.listdir(backup))
 
     model = fresh_model()  # a new process would start from scratch too
@@ -206,23 +178,14 @@ def test_resume_prefers_the_generation_matching_the_resume_epoch(tmp_path):
     # before BackupAndRestore saved epoch k: the previous generation is used.
     backup = str(tmp_path / "b")
     es = EarlyStopping(patience=5, backup_dir=backup)
-    drive_partial(es, [1.0, 0.5, 0.7])  # state generations for next_epoch 2 and 3
+    support.drive(es, [1.0, 0.5, 0.7], end=False)  # state generations for next_epoch 2 and 3
     resumed = EarlyStopping(patience=5, backup_dir=backup)
-    resumed.set_model(tiny_model())
+    resumed.set_model(support.tiny_model())
     resumed.on_train_begin()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         resumed.on_epoch_begin(2)
     assert (resumed.best_epoch, resumed.wait) == (1, 0)
-
-
-def drive_partial(es, values):
-    model = tiny_model()
-    es.set_model(model)
-    es.on_train_begin()
-    for epoch, value in enumerate(values):
-        es.on_epoch_begin(epoch)
-        es.on_epoch_end(epoch, {"val_loss": value})
 
 
 # -- configuration ----------------------------------------------------------------------
@@ -261,3 +224,107 @@ def test_unwritable_snapshot_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", lambda path, mode: False)
     with pytest.raises(ValueError, match="not writable"):
         EarlyStopping(snapshot=str(tmp_path / "w.weights.h5"))
+
+
+@pytest.mark.parametrize("baseline", ["0.5", [0.5], True, object()])
+def test_non_numeric_baseline_names_the_argument(baseline):
+    with pytest.raises(TypeError, match=r"`baseline` must be a finite number.*Received: baseline="):
+        EarlyStopping(baseline=baseline)
+
+
+@pytest.mark.parametrize("baseline", [NAN, INF, -INF])
+def test_non_finite_baseline(baseline):
+    with pytest.raises(ValueError, match="`baseline` must be finite"):
+        EarlyStopping(baseline=baseline)
+
+
+def test_numpy_baseline_is_a_float():
+    assert EarlyStopping(baseline=np.float32(0.5)).get_config()["baseline"] == 0.5
+
+
+@pytest.mark.parametrize("verbose", [-1, "1", 0.5, None])
+def test_bad_verbose(verbose):
+    with pytest.raises(ValueError, match="`verbose` must be 0 or 1"):
+        EarlyStopping(verbose=verbose)
+
+
+# -- every argument's effect ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("verbose", [0, 1, True])
+def test_verbose_prints_when_stopping_and_restoring(capsys, verbose):
+    drive(EarlyStopping(patience=1, verbose=verbose), [1.0, 0.5, 0.7, 0.8])
+    expected = (
+        "Epoch 3: early stopping (best epoch 2, 0.5).\n"
+        "Restored the weights of epoch 2, 0.5.\n"
+    )
+    assert capsys.readouterr().out == (expected if verbose else "")
+
+
+def test_verbose_goes_to_the_logger_without_interactive_logging(capsys, caplog):
+    keras.config.disable_interactive_logging()
+    try:
+        with caplog.at_level("INFO", logger="keras_reg"):
+            drive(EarlyStopping(patience=1, verbose=1), [1.0, 0.5, 0.7])
+    finally:
+        keras.config.enable_interactive_logging()
+    assert capsys.readouterr().out == ""
+    assert [r.getMessage() for r in caplog.records] == [
+        "Epoch 3: early stopping (best epoch 2, 0.5).",
+        "Restored the weights of epoch 2, 0.5.",
+    ]
+
+
+def test_restore_best_weights_false_keeps_the_last_weights(tmp_path):
+    es = EarlyStopping(patience=1, restore_best_weights=False, backup_dir=str(tmp_path))
+    model = support.drive(es, [3.0, 1.0, 2.0], end=False)
+    assert os.listdir(tmp_path) == ["keras_reg_early_stopping.json"]  # no weights copy
+    es.on_train_end()
+    assert (es.best_epoch, es.stopped_epoch) == (1, 2)
+    assert kernel_value(model) == 2.0  # the last epoch's, not the best's
+
+
+@pytest.mark.parametrize(
+    "monitor,mode,best_epoch",
+    [("val_accuracy", "min", 1), ("val_accuracy", "auto", 2), ("val_loss", "max", 2),
+     ("val_loss", "auto", 1)],
+)
+def test_explicit_mode_overrides_the_name(monitor, mode, best_epoch):
+    es = EarlyStopping(monitor, mode=mode, patience=5)
+    assert drive(es, [0.5, 0.4, 0.6], monitor=monitor) == best_epoch
+    assert es.best_epoch == best_epoch
+
+
+# -- backup_dir, checked at construction --------------------------------------------------
+
+
+def test_backup_dir_that_is_a_file(tmp_path):
+    path = tmp_path / "backup"
+    path.write_text("")
+    with pytest.raises(ValueError, match=r"`backup_dir`.*is a file"):
+        EarlyStopping(backup_dir=str(path))
+    with pytest.raises(ValueError, match=r"`backup_dir`.*is a file"):
+        EarlyStopping(backup_dir=str(path / "below"))
+
+
+def test_backup_dir_not_writable(tmp_path, monkeypatch):
+    # As for `snapshot`: root ignores chmod, so the permission check says "no".
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(ValueError, match=r"`backup_dir`.*not writable"):
+        EarlyStopping(backup_dir=str(tmp_path / "new"))
+
+
+def test_backup_dir_is_created_when_first_written(tmp_path):
+    path = tmp_path / "a" / "b"
+    es = EarlyStopping(backup_dir=path)  # a PathLike is accepted
+    assert es.backup_dir == str(path) and not path.exists()
+    support.drive(es, [1.0], end=False)
+    assert sorted(os.listdir(path)) == [
+        "keras_reg_early_stopping.json", "keras_reg_early_stopping_best_0.npz"
+    ]
+
+
+@pytest.mark.parametrize("backup_dir", ["", 3])
+def test_backup_dir_not_a_path(backup_dir):
+    with pytest.raises(ValueError, match="`backup_dir` must be a directory path"):
+        EarlyStopping(backup_dir=backup_dir)
