@@ -9,6 +9,10 @@ def pytest_report_header(config):
 
 
 def pytest_configure(config):
+    # Keras's own test modules (run by the test_keras_suite.py files) carry this mark.
+    config.addinivalue_line(
+        "markers", "requires_trainable_backend: a mark of Keras's own test modules"
+    )
     expected = os.environ.get("KERAS_BACKEND")
     if expected and keras.backend.backend() != expected:
         raise pytest.UsageError(
@@ -18,7 +22,10 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_keras_state():
+    # Without clear_session's garbage collection: with three backends loaded
+    # a full gc.collect() costs ~1 s per test, most of the suite's run time;
+    # the tests hold small models, which reference counting frees.
     keras.config.set_dtype_policy("float32")
     yield
     keras.config.set_dtype_policy("float32")
-    keras.utils.clear_session()
+    keras.utils.clear_session(free_memory=False)
