@@ -17,9 +17,7 @@ from keras_reg.augment._base import AugmentationLayer
 
 def _check_layer(layer, name):
     if not isinstance(layer, keras.layers.Layer):
-        raise TypeError(
-            f"Argument `{name}` must be a Keras layer. Received: {name}={layer!r}."
-        )
+        raise TypeError(f"Argument `{name}` must be a Keras layer. Received: {name}={layer!r}.")
     return layer
 
 
@@ -142,11 +140,8 @@ class RandomApply(_Combinator):
         return self.ops.where(self._per_sample(apply, batch), out, batch)
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"layer": keras.saving.serialize_keras_object(self.layer), "rate": self.rate}
-        )
-        return config
+        layer = keras.saving.serialize_keras_object(self.layer)
+        return {**super().get_config(), "layer": layer, "rate": self.rate}
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -212,14 +207,8 @@ class RandomChoice(_Combinator):
         return out
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "layers": [keras.saving.serialize_keras_object(x) for x in self.layers],
-                "weights": self.weights_,
-            }
-        )
-        return config
+        layers = [keras.saving.serialize_keras_object(x) for x in self.layers]
+        return {**super().get_config(), "layers": layers, "weights": self.weights_}
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -264,9 +253,6 @@ class SomeOf(_Combinator):
         return batch
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"layers": [keras.saving.serialize_keras_object(x) for x in self.layers], "n": self.n}
-        )
-        return config
+        layers = [keras.saving.serialize_keras_object(x) for x in self.layers]
+        return {**super().get_config(), "layers": layers, "n": self.n}
 

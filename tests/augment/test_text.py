@@ -204,6 +204,7 @@ def test_inputs_that_are_not_a_dense_integer_batch():
         (tf.sparse.from_dense([[1, 0]]), TypeError, r"tf\.SparseTensor.*to_dense"),
         ([[5, 8], [1]], ValueError, "rows of different lengths"),
         ([[1.5, 2.0]], TypeError, "integer token ids"),
+        ([["good", "movie"]], TypeError, "integer token ids.*<U5"),
         (np.ones((2, 3), "bool"), TypeError, "integer token ids"),
     ]
     layer = text.RandomSwap(0.1)

@@ -100,11 +100,12 @@ class TextAugmentationLayer(AugmentationLayer):
                     f"{name} expects a dense batch of token ids (batch, length). Received: a "
                     "Python list with rows of different lengths; pad them with 0 to one length."
                 ) from None
-            if inputs.dtype == object:
-                raise TypeError(f"{name} expects integer token ids. Received: {inputs!r}.")
         dtype = getattr(inputs, "dtype", None)
         if dtype is not None:
-            dtype = keras.backend.standardize_dtype(dtype)
+            try:
+                dtype = keras.backend.standardize_dtype(dtype)
+            except ValueError:  # strings, objects: no Keras dtype at all
+                dtype = str(dtype)
             if not dtype.startswith(("int", "uint")):
                 raise TypeError(
                     f"{name} expects integer token ids (0 = padding). Received dtype {dtype}."
