@@ -137,6 +137,8 @@ def learning_curves(history, early_stopping=None, metrics=("loss",), axes=None, 
                 f"Received: axes={axes!r}."
             )
         fig = None
+    from matplotlib.ticker import MaxNLocator
+
     for ax, name in zip(axes, metrics):
         train = _curve(logs, name)
         epochs = range(1, len(train) + 1)
@@ -155,6 +157,7 @@ def learning_curves(history, early_stopping=None, metrics=("loss",), axes=None, 
         if stopped is not None:
             ax.axvline(stopped + 1, color="red", linestyle=":", label=f"stopped ({stopped + 1})")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(name)
         ax.set_yscale(yscale)
         ax.legend(fontsize="small")
