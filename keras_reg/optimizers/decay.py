@@ -37,8 +37,8 @@ def weight_decay_factor(decay_mode, weight_decay, learning_rate, step, base_lear
 
     Example:
 
-    >>> float(weight_decay_factor("lr", 0.05, learning_rate=1e-3, step=0))
-    5e-05
+    >>> float(weight_decay_factor("lr", 0.5, learning_rate=0.25, step=0))
+    0.125
     """
     if decay_mode not in DECAY_MODES:
         raise ValueError(
