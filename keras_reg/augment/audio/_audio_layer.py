@@ -46,7 +46,8 @@ class AudioAugmentationLayer(AugmentationLayer):
         return self.uniform((self.ops.shape(x)[0], 1), low, high, dtype=x.dtype)
 
     def compute_output_spec(self, inputs, training=True):
-        return keras.KerasTensor(inputs.shape, dtype=inputs.dtype)
+        # Float inputs are cast to the compute dtype on the way in.
+        return keras.KerasTensor(inputs.shape, dtype=self.compute_dtype)
 
 
 class STFTLayer(AudioAugmentationLayer):
