@@ -15,6 +15,7 @@ import pytest
 
 from keras_reg.augment import audio
 from keras_reg.augment.audio import _phase_vocoder
+from tests.augment._backend import compiled
 from tests.helpers import to_numpy
 
 SR = 8000
@@ -70,28 +71,16 @@ RATES = (0.5, 0.8, 0.99, 1.25, 2.0)
 SHIFTS = (-12.0, -5.0, 7.0, 12.0)
 
 
-def _compiled(fn):
-    """``fn`` run the way its backend starts fastest: JAX's eager mode compiles
-    every primitive of ``stft``/``istft`` separately (18 s for a first pitch
-    shift against 3.5 s under one ``jax.jit``); TensorFlow and torch run the
-    same call eagerly in about a second."""
-    if keras.backend.backend() == "jax":
-        import jax
-
-        return jax.jit(fn)
-    return fn
-
-
 def _stretch(x, rates, fft=FFT, hop=HOP):
     rate = np.asarray(rates, "float32")[:, None]
-    fn = _compiled(lambda v: _phase_vocoder.stretch(keras.ops, v, rate, fft, hop, x.shape[1]))
+    fn = compiled(lambda v: _phase_vocoder.stretch(keras.ops, v, rate, fft, hop, x.shape[1]))
     return to_numpy(fn(x))
 
 
 def _pitch_shift(x, shifts, fft=FFT, hop=HOP):
     semitones = np.asarray(shifts, "float32")[:, None]
     top = float(max(shifts))
-    fn = _compiled(lambda v: _phase_vocoder.pitch_shift(keras.ops, v, semitones, fft, hop, top))
+    fn = compiled(lambda v: _phase_vocoder.pitch_shift(keras.ops, v, semitones, fft, hop, top))
     return to_numpy(fn(x))
 
 
@@ -126,15 +115,20 @@ def test_pitch_shift_keeps_level_partials_and_moves_pitch():
 
 @pytest.mark.slow
 def test_half_precision_waveforms_are_stretched_in_float32():
-    # Keras's stft takes float32/float64 only; a float16 layer used to fail.
+    # Keras's stft takes float32/float64 only: a float16 TimeStretch or
+    # PitchShift used to fail with a TypeError.
     x = np.tile(_signal(samples=2048), (2, 1)).astype("float16")
-    kwargs = {"fft_length": FFT, "hop_length": HOP, "seed": 0, "dtype": "float16"}
-    for layer in (audio.TimeStretch((0.8, 0.8), **kwargs), audio.PitchShift((3.0, 3.0), **kwargs)):
-        y = layer(x)
+    start, stop = 2 * FFT, 2048 - 2 * FFT
+    level_in = _rms_db(x[0].astype("float32"), start, stop)
+    half = np.full((2, 1), 0.8, "float16")
+    for fn in (lambda v: _phase_vocoder.stretch(keras.ops, v, half, FFT, HOP, 2048),
+               lambda v: _phase_vocoder.pitch_shift(keras.ops, v, half * 4, FFT, HOP, 3.2)):
+        y = compiled(fn)(x)
         assert keras.backend.standardize_dtype(y.dtype) == "float16"
-        y = to_numpy(y).astype("float32")[0]
-        level_in = _rms_db(x[0].astype("float32"), 2 * FFT, 2048 - 2 * FFT)
-        assert abs(_rms_db(y, 2 * FFT, 2048 - 2 * FFT) - level_in) < LEVEL_DB
+        assert abs(_rms_db(to_numpy(y).astype("float32")[0], start, stop) - level_in) < LEVEL_DB
+    for layer in (audio.TimeStretch, audio.PitchShift):
+        spec = layer(dtype="float16").compute_output_spec(keras.KerasTensor((2, 2048), "float16"))
+        assert keras.backend.standardize_dtype(spec.dtype) == "float16"
 
 
 # --- the full grid, with librosa as the oracle ------------------------------------

@@ -1,7 +1,8 @@
 import keras
 
+from keras_reg import _validation
 from keras_reg.augment.audio import _phase_vocoder
-from keras_reg.augment.audio._audio_layer import STFTLayer, check_range
+from keras_reg.augment.audio._audio_layer import STFTLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -33,7 +34,7 @@ class PitchShift(STFTLayer):
     def __init__(self, semitones=(-4.0, 4.0), fft_length=512, hop_length=128, seed=None,
                  **kwargs):
         super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
-        self.semitones = check_range(semitones, "semitones", low=-24.0, high=24.0)
+        self.semitones = _validation.check_pair(semitones, "semitones", low=-24.0, high=24.0)
 
     def augment(self, x):
         semitones = self.per_sample(x, *self.semitones)

@@ -1,7 +1,8 @@
 import keras
 
+from keras_reg import _validation
 from keras_reg.augment.audio import _phase_vocoder
-from keras_reg.augment.audio._audio_layer import STFTLayer, check_range
+from keras_reg.augment.audio._audio_layer import STFTLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -30,7 +31,7 @@ class TimeStretch(STFTLayer):
 
     def __init__(self, rate=(0.8, 1.25), fft_length=512, hop_length=128, seed=None, **kwargs):
         super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
-        self.rate = check_range(rate, "rate", low=1e-3)
+        self.rate = _validation.check_pair(rate, "rate", low=1e-3)
 
     def augment(self, x):
         rate = self.per_sample(x, *self.rate)
