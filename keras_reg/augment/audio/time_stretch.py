@@ -12,7 +12,10 @@ class TimeStretch(STFTLayer):
     zero-padded back to the input length.
 
     ``rate ~ U[rate]`` per waveform; ``rate > 1`` plays faster (content ends
-    earlier, silence after), ``rate < 1`` slower (the end is cropped).
+    earlier, silence after), ``rate < 1`` slower (the end is cropped). The
+    steady-state level and the balance of partials are kept; the phase starts
+    from the first STFT frame inside the waveform, so the first
+    ``fft_length`` samples are re-synthesized even at rate 1.
 
     Args:
         rate: (low, high) speed factors, 0 < low <= high.
