@@ -11,11 +11,15 @@ from tests.helpers import save_and_load, to_numpy
 
 @keras.saving.register_keras_serializable(package="keras_reg_tests")
 class RandomScale(AugmentationLayer):
+    data_key = "images"
     batch_rank = 4
 
-    def augment(self, batch):
-        n = self.ops.shape(batch)[0]
-        return self.ops.multiply(batch, self.uniform((n, 1, 1, 1), 0.5, 1.5))
+    def get_random_transformation(self, data, training=True, seed=None):
+        n = self.ops.shape(data["images"])[0]
+        return {"factor": self.uniform((n, 1, 1, 1), 0.5, 1.5, seed=seed)}
+
+    def transform_images(self, images, transformation, training=True):
+        return self.ops.multiply(images, transformation["factor"])
 
 
 def _factors(y):
