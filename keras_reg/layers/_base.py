@@ -35,7 +35,7 @@ class DropoutBase(keras.layers.Layer):
         # input checks run in `compute_output_spec` and `call` instead.
         _compat_layers.build_at_init(self)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training: bool = False):
         self._check_inputs(inputs)
         if training and self.rate > 0:
             return self._apply(inputs)

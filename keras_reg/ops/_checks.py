@@ -30,14 +30,15 @@ def check_seed(seed, allow_generator=True):
 
 
 def check_inputs(inputs, name):
-    """A concrete floating-point tensor (arrays and nested lists converted)."""
+    """A concrete floating-point backend tensor (NumPy arrays, lists and
+    scalars converted)."""
     if isinstance(inputs, keras.KerasTensor):
         raise TypeError(
             f"{name} draws random numbers, so it needs a concrete tensor, not a "
             f"symbolic one. Received: inputs={inputs!r}. In a functional model, "
             "call it inside a layer's `call` (or use the keras_reg layer)."
         )
-    if not hasattr(inputs, "dtype"):
+    if not keras.ops.is_tensor(inputs):
         inputs = keras.ops.convert_to_tensor(inputs)
     _validation.check_float_input(inputs, name)
     return inputs

@@ -123,4 +123,4 @@ def drop_block_2d(
     keep = 1.0 - dropped
     # Rescale by numel / sum(keep); the floor only matters if all is dropped.
     scale = 1.0 / ops.maximum(ops.mean(keep), 1e-12)
-    return ops.multiply(inputs, ops.cast(keep * scale, inputs.dtype))
+    return inputs * ops.cast(keep * scale, inputs.dtype)

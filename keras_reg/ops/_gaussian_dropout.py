@@ -57,4 +57,4 @@ def gaussian_dropout(
         dtype=inputs.dtype,
         seed=_compat.seed_for_keras_random(seed),
     )
-    return keras.ops.multiply(inputs, noise)
+    return inputs * noise

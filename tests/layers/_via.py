@@ -1,6 +1,9 @@
 """One training-mode draw of a dropout-family member, through its layer or
 through its ``keras_reg.ops`` function: the statistical tests run on both."""
 
+import functools
+import inspect
+
 from keras_reg import layers, ops
 
 FUNCTIONS = {
@@ -22,3 +25,22 @@ def draw(via, layer_cls, x, rate, seed, **kwargs):
     if via == "layer":
         return layer_cls(rate, seed=seed, **kwargs)(x, training=True)
     return FUNCTIONS[layer_cls](x, rate, seed=seed, **kwargs)
+
+
+def layer_and_function(test):
+    """Run ``test(..., via=...)`` for the layer, then for the function, in one
+    pytest case (each case pays the suite's per-test ``clear_session``)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        for via in VIA:
+            try:
+                test(*args, via=via, **kwargs)
+            except AssertionError as error:
+                raise AssertionError(f"via={via}: {error}") from error
+
+    signature = inspect.signature(test)
+    run.__signature__ = signature.replace(
+        parameters=[p for p in signature.parameters.values() if p.name != "via"]
+    )
+    return run

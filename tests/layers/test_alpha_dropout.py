@@ -6,7 +6,7 @@ import pytest
 from keras_reg import layers
 from keras_reg.ops._alpha_dropout import ALPHA_PRIME
 from tests.helpers import Z_BOUND, binomial_sd, to_numpy
-from tests.layers._via import VIA, draw
+from tests.layers._via import draw, layer_and_function
 
 SELU_ALPHA, SELU_LAMBDA = 1.6732632423543772848, 1.0507009873554804934
 
@@ -18,8 +18,8 @@ def reference_affine(p):
     return a, -a * alpha_prime * p, alpha_prime
 
 
-@pytest.mark.parametrize("via", VIA)
 @pytest.mark.parametrize("p", [0.05, 0.2, 0.5])
+@layer_and_function
 def test_keeps_zero_mean_unit_variance(p, via):
     n = 400_000
     x = np.random.default_rng(1).standard_normal((n // 400, 400)).astype("float32")
@@ -43,14 +43,14 @@ def test_constant_matches_selu():
     assert ALPHA_PRIME == pytest.approx(-1.7580993408473766, rel=1e-12)
 
 
-@pytest.mark.parametrize("via", VIA)
+@layer_and_function
 def test_noise_shape(via):
     x = np.zeros((16, 6, 8), "float32")
     y = to_numpy(draw(via, layers.AlphaDropout, x, 0.5, seed=0, noise_shape=(None, 1, None)))
     assert np.all(y == y[:, :1, :])
 
 
-@pytest.mark.parametrize("via", VIA)
+@layer_and_function
 def test_dropped_non_finite_input_gives_nan(via):
     x = np.full((50, 40), np.inf, "float32")
     y = to_numpy(draw(via, layers.AlphaDropout, x, 0.5, seed=4))

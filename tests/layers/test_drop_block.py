@@ -4,7 +4,7 @@ import pytest
 
 from keras_reg import layers
 from tests.helpers import Z_BOUND, to_numpy
-from tests.layers._via import VIA, draw
+from tests.layers._via import draw, layer_and_function
 
 
 def window_all(mask, bh, bw):
@@ -47,7 +47,7 @@ def dilate_count(vh, vw, bh, bw, h, w):
     ids=["square-odd", "nonsquare-even", "tall-even", "clamped"],
 )
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
-@pytest.mark.parametrize("via", VIA)
+@layer_and_function
 def test_dropped_regions_are_whole_blocks_at_the_right_rate(via, h, w, block, data_format):
     rate, n, c = 0.15, 32, 8
     shape = (n, h, w, c) if data_format == "channels_last" else (n, c, h, w)
@@ -82,7 +82,7 @@ def test_dropped_regions_are_whole_blocks_at_the_right_rate(via, h, w, block, da
     assert rate * 0.75 < expected <= rate + 1e-12
 
 
-@pytest.mark.parametrize("via", VIA)
+@layer_and_function
 def test_block_size_one_is_elementwise(via):
     x = np.ones((64, 10, 10, 4), "float32")
     y = to_numpy(draw(via, layers.DropBlock2D, x, 0.3, seed=0, block_size=1))

@@ -3,10 +3,10 @@ import pytest
 
 from keras_reg import layers
 from tests.helpers import Z_BOUND, binomial_sd, to_numpy
-from tests.layers._via import VIA, draw
+from tests.layers._via import draw, layer_and_function
 
 
-@pytest.mark.parametrize("via", VIA)
+@layer_and_function
 def test_whole_samples_dropped_or_scaled(via):
     rate = 0.25
     x = np.ones((2000, 3, 4), "float32")

@@ -4,11 +4,11 @@ import pytest
 
 from keras_reg import layers
 from tests.helpers import Z_BOUND, binomial_sd, to_numpy
-from tests.layers._via import VIA, draw
+from tests.layers._via import draw, layer_and_function
 
 
-@pytest.mark.parametrize("via", VIA)
 @pytest.mark.parametrize("rate", [0.1, 0.5, 0.8])
+@layer_and_function
 def test_fraction_dropped_and_kept_values(rate, via):
     x = np.ones((400, 500), "float32")
     y = to_numpy(draw(via, layers.Dropout, x, rate, seed=7))
@@ -21,7 +21,7 @@ def test_fraction_dropped_and_kept_values(rate, via):
     assert abs(y.mean() - 1.0) < Z_BOUND * np.sqrt(rate / (1 - rate) / n)
 
 
-@pytest.mark.parametrize("via", VIA)
+@layer_and_function
 def test_expectation_on_non_constant_input(via):
     rng = np.random.default_rng(0)
     x = rng.uniform(1.0, 3.0, size=(500, 400)).astype("float32")
@@ -32,7 +32,7 @@ def test_expectation_on_non_constant_input(via):
     assert abs(y.mean() - x.mean()) < Z_BOUND * sd
 
 
-@pytest.mark.parametrize("via", VIA)
+@layer_and_function
 def test_noise_shape_shares_mask_along_broadcast_axes(via):
     x = np.ones((64, 10, 32), "float32")
     y = to_numpy(draw(via, layers.Dropout, x, 0.5, seed=1, noise_shape=(None, 1, None)))
@@ -115,7 +115,7 @@ def test_integer_symbolic_input_fails_at_model_construction():
         layers.Dropout(0.5)(inputs)
 
 
-@pytest.mark.parametrize("via", VIA)
+@layer_and_function
 def test_dropped_non_finite_input_gives_nan_not_zero(via):
     # The mask is a multiply (as tf.nn.dropout): inf * 0 = NaN, so a numerical
     # problem upstream stays visible instead of being zeroed by the mask.

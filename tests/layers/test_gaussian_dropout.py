@@ -5,11 +5,11 @@ import pytest
 
 from keras_reg import layers
 from tests.helpers import Z_BOUND, to_numpy
-from tests.layers._via import VIA, draw
+from tests.layers._via import draw, layer_and_function
 
 
-@pytest.mark.parametrize("via", VIA)
 @pytest.mark.parametrize("p", [0.1, 0.5])
+@layer_and_function
 def test_noise_is_normal_with_mean_one_and_dropout_variance(p, via):
     x = np.full((500, 400), 2.0, "float32")
     noise = to_numpy(draw(via, layers.GaussianDropout, x, p, seed=9)) / 2.0

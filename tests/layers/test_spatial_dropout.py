@@ -4,7 +4,7 @@ import pytest
 
 from keras_reg import layers
 from tests.helpers import Z_BOUND, binomial_sd, to_numpy
-from tests.layers._via import VIA, draw
+from tests.layers._via import draw, layer_and_function
 
 CASES = [
     (layers.SpatialDropout1D, (32, 9, 16)),
@@ -13,9 +13,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("via", VIA)
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
 @pytest.mark.parametrize("cls,shape", CASES, ids=[c[0].__name__ for c in CASES])
+@layer_and_function
 def test_whole_feature_maps_dropped(cls, shape, data_format, via):
     rate = 0.3
     if data_format == "channels_first":
