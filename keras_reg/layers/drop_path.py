@@ -76,8 +76,7 @@ def drop_path_rates(max_rate: float, num_blocks: int) -> list[float]:
     Example:
 
     ```python
-    >>> keras_reg.layers.drop_path_rates(0.2, 5)
-    [0.0, 0.05, 0.1, 0.15000000000000002, 0.2]
+    keras_reg.layers.drop_path_rates(0.2, 5)  # -> [0.0, 0.05, 0.1, 0.15000000000000002, 0.2]
     ```
 
     Reference:
