@@ -12,8 +12,8 @@ The one relaxation is the issue's: ``assertRaisesRegex`` checks only the
 exception class, not Keras's exact wording (keras_reg words its messages
 its own way; its own tests check that they name the argument, the value and
 what is allowed). Every method passes on keras_reg's classes: none needs a
-skip for a deliberate difference ("Differences from Keras's layers" in
-docs/dropout.md).
+skip for a deliberate difference (docs/keras_differences.md,
+"Dropout layers").
 
 One pytest case runs one Keras module (all its methods) on one
 implementation, and reports every failing method: fewer cases, because each
