@@ -28,7 +28,6 @@ MODALITIES = ("image", "text", "audio")
 KNOWN_UNEXPORTED = {
     "keras_reg.augment.image.auto_augment.apply_operation",
     "keras_reg.augment.image.recipe.ImagePipeline",
-    "keras_reg.layers.alpha_dropout.alpha_dropout_affine",
 }
 
 
