@@ -1,11 +1,12 @@
 """keras_reg: regularization add-ons for Keras 3 (TensorFlow, JAX, PyTorch).
 
 Subpackages, each an attribute after ``import keras_reg``: ``layers``
-(dropout family), ``augment`` (augmentation layers for images, text and
-audio), ``regularizers`` (weight penalties), ``optimizers`` (decoupled weight
-decay), ``callbacks`` (early stopping), ``uncertainty`` (MC dropout) and
-``plot`` (figures). ``plot`` needs matplotlib only when a figure is drawn:
-importing keras_reg does not load it.
+(dropout family), ``ops`` (the dropout family as functions), ``augment``
+(augmentation layers for images, text and audio), ``regularizers`` (weight
+penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
+stopping), ``uncertainty`` (MC dropout) and ``plot`` (figures). ``plot``
+needs matplotlib only when a figure is drawn: importing keras_reg does not
+load it.
 
 Namespace rule: every public name lives in the ``__all__`` of its
 subpackage, and a subpackage that groups others (``augment``: ``image``,
@@ -13,7 +14,16 @@ subpackage, and a subpackage that groups others (``augment``: ``image``,
 gathers its layers in one place.
 """
 
-from keras_reg import augment, callbacks, layers, optimizers, plot, regularizers, uncertainty
+from keras_reg import (
+    augment,
+    callbacks,
+    layers,
+    ops,
+    optimizers,
+    plot,
+    regularizers,
+    uncertainty,
+)
 
 __version__ = "0.1.0"
 
@@ -21,6 +31,7 @@ __all__ = [
     "augment",
     "callbacks",
     "layers",
+    "ops",
     "optimizers",
     "plot",
     "regularizers",

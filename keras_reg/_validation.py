@@ -99,15 +99,16 @@ def check_noise_shape(noise_shape):
     """Validate ``noise_shape``: a sequence of positive ints or ``None``."""
     if noise_shape is None:
         return None
+    # ValueError for every malformed value, as keras.layers.Dropout raises.
     if isinstance(noise_shape, str):
-        raise TypeError(
+        raise ValueError(
             "Argument `noise_shape` must be a tuple of positive integers or "
             f"None entries. Received: noise_shape={noise_shape!r}."
         )
     try:
         noise_shape = tuple(noise_shape)
     except TypeError:
-        raise TypeError(
+        raise ValueError(
             "Argument `noise_shape` must be a tuple of positive integers or "
             f"None entries. Received: noise_shape={noise_shape!r}."
         ) from None

@@ -6,6 +6,7 @@ does not load it.
 
 import math
 import numbers
+from collections.abc import Sequence
 
 __all__ = ["augmentation_grid", "learning_curves"]
 
@@ -88,7 +89,13 @@ def _check_metrics(metrics, logs):
     return tuple(metrics)
 
 
-def learning_curves(history, early_stopping=None, metrics=("loss",), axes=None, yscale="linear"):
+def learning_curves(
+    history,
+    early_stopping=None,
+    metrics: str | Sequence[str] = ("loss",),
+    axes=None,
+    yscale: str = "linear",
+):
     """Train vs validation curves, with the best and stop epochs marked.
 
     The tutorial's "where does overfitting begin?" picture: for each metric,
@@ -112,8 +119,10 @@ def learning_curves(history, early_stopping=None, metrics=("loss",), axes=None, 
 
     Example:
 
-    >>> fig = keras_reg.plot.learning_curves(history, stop, metrics=("loss", "accuracy"))
-    >>> fig.savefig("curves.png")
+    ```python
+    fig = keras_reg.plot.learning_curves(history, stop, metrics=("loss", "accuracy"))
+    fig.savefig("curves.png")
+    ```
     """
     logs = _history_logs(history)
     metrics = _check_metrics(metrics, logs)
@@ -185,7 +194,9 @@ def _check_value_range(value_range):
     return float(low), float(high)
 
 
-def augmentation_grid(layer, images, n=8, seed=0, value_range=(0, 255)):
+def augmentation_grid(
+    layer, images, n: int = 8, seed: int = 0, value_range: tuple[float, float] = (0, 255)
+):
     """Originals and ``n`` augmented versions of each, one row per image.
 
     Each version is one call of ``layer`` in training mode on the batch of
@@ -209,8 +220,10 @@ def augmentation_grid(layer, images, n=8, seed=0, value_range=(0, 255)):
 
     Example:
 
-    >>> fig = keras_reg.plot.augmentation_grid(keras_reg.augment.image_recipe(), photos[:3])
-    >>> fig.savefig("augmentation_grid.png")
+    ```python
+    fig = keras_reg.plot.augmentation_grid(keras_reg.augment.image_recipe(), photos[:3])
+    fig.savefig("augmentation_grid.png")
+    ```
     """
     import keras
     import numpy as np

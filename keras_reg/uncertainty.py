@@ -33,7 +33,7 @@ def _check_model(model):
     return model
 
 
-def dropout_layers(model):
+def dropout_layers(model: keras.Model) -> list[keras.layers.Layer]:
     """The dropout-family layers in ``model`` (keras_reg's and Keras's),
     nested models included.
 
@@ -45,8 +45,10 @@ def dropout_layers(model):
 
     Example:
 
-    >>> [type(layer).__name__ for layer in keras_reg.uncertainty.dropout_layers(model)]
-    ['Dropout', 'SpatialDropout2D']
+    ```python
+    layers = keras_reg.uncertainty.dropout_layers(model)
+    [type(layer).__name__ for layer in layers]  # -> ['Dropout', 'SpatialDropout2D']
+    ```
     """
     return [
         layer
@@ -112,7 +114,9 @@ def _concatenate(*parts):
     return np.concatenate(parts, axis=0)
 
 
-def mc_predict(model, x, samples=30, batch_size=None):
+def mc_predict(
+    model: keras.Model, x, samples: int = 30, batch_size: int | None = None
+) -> tuple:
     """Predictive mean and standard deviation by Monte Carlo dropout.
 
     Runs ``samples`` stochastic forward passes in which **only** the
@@ -149,8 +153,10 @@ def mc_predict(model, x, samples=30, batch_size=None):
 
     Example:
 
-    >>> mean, std = keras_reg.uncertainty.mc_predict(model, x_test, samples=30)
-    >>> uncertain = std.max(axis=-1) > 0.2
+    ```python
+    mean, std = keras_reg.uncertainty.mc_predict(model, x_test, samples=30)
+    uncertain = std.max(axis=-1) > 0.2
+    ```
     """
     _check_model(model)
     samples = _validation.check_positive_int(samples, "samples")

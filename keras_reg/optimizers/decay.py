@@ -37,8 +37,9 @@ def weight_decay_factor(decay_mode, weight_decay, learning_rate, step, base_lear
 
     Example:
 
-    >>> float(weight_decay_factor("lr", 0.5, learning_rate=0.25, step=0))
-    0.125
+    ```python
+    float(weight_decay_factor("lr", 0.5, learning_rate=0.25, step=0))  # -> 0.125
+    ```
     """
     if decay_mode not in DECAY_MODES:
         raise ValueError(
@@ -86,9 +87,10 @@ def weight_decay_mask(
 
     Example:
 
-    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="head")])
-    >>> weight_decay_mask(model.trainable_variables)
-    [True, False]
+    ```python
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="head")])
+    weight_decay_mask(model.trainable_variables)  # -> [True, False]
+    ```
     """
     paths = [re.compile(p) for p in exclude]
     names = [re.compile(n) for n in var_names]

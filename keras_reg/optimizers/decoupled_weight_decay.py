@@ -1,5 +1,7 @@
 """Decoupled weight decay as a wrapper around any Keras optimizer."""
 
+from collections.abc import Sequence
+
 import keras
 
 from keras_reg import _validation
@@ -69,9 +71,11 @@ class DecoupledWeightDecay(keras.optimizers.Optimizer):
 
     Example:
 
-    >>> opt = keras_reg.optimizers.DecoupledWeightDecay(
-    ...     keras.optimizers.Lion(1e-4), weight_decay=1e-2, exclude=["embedding"])
-    >>> model.compile(optimizer=opt, loss="mse")
+    ```python
+    opt = keras_reg.optimizers.DecoupledWeightDecay(
+        keras.optimizers.Lion(1e-4), weight_decay=1e-2, exclude=["embedding"])
+    model.compile(optimizer=opt, loss="mse")
+    ```
 
     Reference: Loshchilov & Hutter, "Decoupled Weight Decay Regularization",
     ICLR 2019.
@@ -79,13 +83,13 @@ class DecoupledWeightDecay(keras.optimizers.Optimizer):
 
     def __init__(
         self,
-        optimizer,
-        weight_decay,
-        decay_mode="lr",
-        exclude=None,
-        exclude_bias_and_norm=True,
-        base_learning_rate=None,
-        name=None,
+        optimizer: keras.optimizers.Optimizer,
+        weight_decay: float | keras.optimizers.schedules.LearningRateSchedule,
+        decay_mode: str = "lr",
+        exclude: str | Sequence[str] | None = None,
+        exclude_bias_and_norm: bool = True,
+        base_learning_rate: float | None = None,
+        name: str | None = None,
         **kwargs,
     ):
         optimizer = _arguments.check_optimizer(optimizer)

@@ -4,6 +4,8 @@ import keras
 
 from keras_reg.optimizers.decoupled_weight_decay import DECAY_OPTIONS, DecoupledWeightDecay
 
+_Schedule = keras.optimizers.schedules.LearningRateSchedule
+
 
 class _Preset(DecoupledWeightDecay):
     """A DecoupledWeightDecay whose wrapped optimizer, an ``inner_class``, is
@@ -61,7 +63,9 @@ class AdamW(_Preset):
 
     Example:
 
-    >>> opt = keras_reg.optimizers.AdamW(1e-3, weight_decay=0.05, exclude=["embedding"])
+    ```python
+    opt = keras_reg.optimizers.AdamW(1e-3, weight_decay=0.05, exclude=["embedding"])
+    ```
     """
 
     inner_class = keras.optimizers.Adam
@@ -69,13 +73,13 @@ class AdamW(_Preset):
 
     def __init__(
         self,
-        learning_rate=1e-3,
-        weight_decay=1e-2,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        name="adamw",
+        learning_rate: float | _Schedule = 1e-3,
+        weight_decay: float | _Schedule = 1e-2,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str = "adamw",
         **kwargs,
     ):
         super().__init__(
@@ -112,7 +116,9 @@ class SGDW(_Preset):
 
     Example:
 
-    >>> opt = keras_reg.optimizers.SGDW(0.1, momentum=0.9, weight_decay=5e-4)
+    ```python
+    opt = keras_reg.optimizers.SGDW(0.1, momentum=0.9, weight_decay=5e-4)
+    ```
     """
 
     inner_class = keras.optimizers.SGD
@@ -120,11 +126,11 @@ class SGDW(_Preset):
 
     def __init__(
         self,
-        learning_rate=1e-2,
-        momentum=0.9,
-        nesterov=False,
-        weight_decay=5e-4,
-        name="sgdw",
+        learning_rate: float | _Schedule = 1e-2,
+        momentum: float = 0.9,
+        nesterov: bool = False,
+        weight_decay: float | _Schedule = 5e-4,
+        name: str = "sgdw",
         **kwargs,
     ):
         super().__init__(

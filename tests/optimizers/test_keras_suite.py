@@ -2,8 +2,8 @@
 weight-decay cases of ``optimizer_test.py``, with keras_reg's classes in
 place of Keras's, and the same harness on Keras's classes as a control.
 
-What the substitution changes, and only that (docs/weight_decay.md,
-"Differences from Keras's optimizers"):
+What the substitution changes, and only that (docs/keras_differences.md,
+"Decoupled weight decay"):
 
 * ``AdamW(...)`` is ``keras_reg.optimizers.AdamW`` with Keras's defaults
   mapped as the migration table says: ``weight_decay=0.004`` and
