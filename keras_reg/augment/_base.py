@@ -80,6 +80,11 @@ class AugmentationLayer(_compat.PipelineLayer):
     data_key = "inputs"
     #: rank of a batch (e.g. 4 for images); ``None`` accepts any rank.
     batch_rank = None
+    #: whether calls with ``training=False`` run the protocol too (with
+    #: ``training=False`` passed on), for a layer whose output shape differs
+    #: from its input's (a resized crop: the centre crop at inference);
+    #: otherwise they return the data unchanged.
+    applies_at_inference = False
 
     def __init__(self, seed: int | None = None, **kwargs):
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):

@@ -2,7 +2,8 @@
 
 ``image_recipe`` (torchvision's flip/rotate/colour-jitter recipe with its
 parameter meanings and a ``strength`` knob, an ``ImagePipeline``),
-``RandomFlipRotation`` (one resampling), ``ColorJitter`` (fused, per image),
+``RandomFlipRotation`` (one resampling), ``RandomResizedCrop`` (torchvision's
+sampler, per image), ``ColorJitter`` (fused, per image),
 ``TrivialAugment``, per-sample ``RandAugment`` and ``GaussianNoise``
 (per-image strength, clipped to the value range). Images are channels last,
 in ``value_range``; outputs are float. Colour layers take greyscale or RGB
@@ -16,6 +17,7 @@ from keras_reg.augment.image.color_jitter import ColorJitter
 from keras_reg.augment.image.flip_rotation import RandomFlipRotation
 from keras_reg.augment.image.gaussian_noise import GaussianNoise
 from keras_reg.augment.image.pipeline import ImagePipeline
+from keras_reg.augment.image.random_resized_crop import RandomResizedCrop
 from keras_reg.augment.image.recipe import image_recipe
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ImagePipeline",
     "RandAugment",
     "RandomFlipRotation",
+    "RandomResizedCrop",
     "TrivialAugment",
     "image_recipe",
 ]

@@ -29,6 +29,7 @@ from keras_reg.augment.image._color import (
     adjust_saturation,
     adjust_sharpness,
 )
+from keras_reg.augment.image._crop import resized_crop, resized_crop_boxes
 from keras_reg.augment.image._geometry import (
     affine,
     rotate,
@@ -51,6 +52,8 @@ __all__ = [
     "auto_contrast",
     "equalize",
     "posterize",
+    "resized_crop",
+    "resized_crop_boxes",
     "rotate",
     "rotation_transform",
     "shear",

@@ -14,7 +14,9 @@ class ImagePipeline(AugmentationLayer):
 
     Layers may be keras_reg's image layers or Keras's image preprocessing
     layers (the same protocol: ``get_random_transformation``,
-    ``transform_images``, ``transform_labels``), keeping the image shape.
+    ``transform_images``, ``transform_labels``). A layer that resizes
+    (``RandomResizedCrop``) also runs at inference, as its centre crop; the
+    others only in training.
 
     Args:
         layers: list of image augmentation layers.
@@ -25,7 +27,8 @@ class ImagePipeline(AugmentationLayer):
     Call arguments:
         data: images (batch, h, w, c) or one image, or a dict
             ``{"images": ..., "labels": ...}``.
-        training: transform only when true.
+        training: transform when true; when false, only the layers that
+            apply at inference (a resized crop) run.
 
     Example:
 
@@ -48,11 +51,31 @@ class ImagePipeline(AugmentationLayer):
         super().__init__(seed=seed, **kwargs)
         self.layers = list(layers)
 
+    @property
+    def applies_at_inference(self):
+        # A resized crop inside: inference must still produce its size.
+        return any(getattr(layer, "applies_at_inference", False) for layer in self.layers)
+
+    def _runs(self, layer, training):
+        return training or getattr(layer, "applies_at_inference", False)
+
     def build(self, input_shape):
         super().build(input_shape)
-        for layer in self.layers:  # children keep the shape: each builds on it
+        for layer in self.layers:  # each builds on the shape its predecessor returns
             if not layer.built:
                 layer.build(input_shape)
+            input_shape = layer.compute_output_shape(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        for layer in self.layers:
+            input_shape = layer.compute_output_shape(input_shape)
+        return input_shape
+
+    def compute_output_spec(self, data, training=True):
+        spec = super().compute_output_spec(data, training=training)
+        images = spec[self.data_key] if isinstance(spec, dict) else spec
+        out = keras.KerasTensor(self.compute_output_shape(tuple(images.shape)), images.dtype)
+        return {**spec, self.data_key: out} if isinstance(spec, dict) else out
 
     def check_input_shape(self, shape):
         super().check_input_shape(shape)
@@ -64,13 +87,18 @@ class ImagePipeline(AugmentationLayer):
             getattr(layer, "check_input_dtype", lambda dtype: None)(dtype)
 
     def get_random_transformation(self, data, training=True, seed=None):
+        # Drawn from the batch as it comes in: the draws need only its size.
         with _compat.running_like(self, self.layers):
             return [layer.get_random_transformation(data, training=training, seed=seed)
+                    if self._runs(layer, training) else None
                     for layer in self.layers]
 
     def apply_transformation(self, data, transformation, training=True):
+        # At inference only the layers that apply there run (a resized crop).
         with _compat.running_like(self, self.layers):
             for layer, t in zip(self.layers, transformation):
+                if not self._runs(layer, training):
+                    continue
                 data = {key: getattr(layer, f"transform_{key}")(value, t, training=training)
                         for key, value in data.items()}
         return data
