@@ -3,7 +3,8 @@
 ``image_recipe`` (torchvision's flip/rotate/colour-jitter recipe with its
 parameter meanings and a ``strength`` knob, an ``ImagePipeline``),
 ``RandomFlipRotation`` (one resampling), ``RandomResizedCrop`` (torchvision's
-sampler, per image), ``ColorJitter`` (fused, per image),
+sampler, per image), ``MixUp``, ``CutMix`` and ``MixUpCutMix`` (timm's label
+mixing, labels included), ``ColorJitter`` (fused, per image),
 ``TrivialAugment``, per-sample ``RandAugment`` and ``GaussianNoise``
 (per-image strength, clipped to the value range). Images are channels last,
 in ``value_range``; outputs are float. Colour layers take greyscale or RGB
@@ -14,16 +15,22 @@ they apply are public functions in ``keras_reg.augment.image.functional``.
 from keras_reg.augment.image import functional  # noqa: F401  (the public transforms)
 from keras_reg.augment.image.auto_augment import RandAugment, TrivialAugment
 from keras_reg.augment.image.color_jitter import ColorJitter
+from keras_reg.augment.image.cutmix import CutMix
 from keras_reg.augment.image.flip_rotation import RandomFlipRotation
 from keras_reg.augment.image.gaussian_noise import GaussianNoise
+from keras_reg.augment.image.mix import MixUpCutMix
+from keras_reg.augment.image.mixup import MixUp
 from keras_reg.augment.image.pipeline import ImagePipeline
 from keras_reg.augment.image.random_resized_crop import RandomResizedCrop
 from keras_reg.augment.image.recipe import image_recipe
 
 __all__ = [
     "ColorJitter",
+    "CutMix",
     "GaussianNoise",
     "ImagePipeline",
+    "MixUp",
+    "MixUpCutMix",
     "RandAugment",
     "RandomFlipRotation",
     "RandomResizedCrop",

@@ -40,6 +40,12 @@ from keras_reg.augment.image._geometry import (
     translate_transform,
 )
 from keras_reg.augment.image._levels import auto_contrast, equalize, posterize, solarize
+from keras_reg.augment.image._mixing import (
+    box_lambda,
+    cutmix_boxes,
+    cutmix_minmax_boxes,
+    mix_images,
+)
 
 __all__ = [
     "add_gaussian_noise",
@@ -50,7 +56,11 @@ __all__ = [
     "adjust_sharpness",
     "affine",
     "auto_contrast",
+    "box_lambda",
+    "cutmix_boxes",
+    "cutmix_minmax_boxes",
     "equalize",
+    "mix_images",
     "posterize",
     "resized_crop",
     "resized_crop_boxes",
