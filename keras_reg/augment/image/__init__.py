@@ -4,7 +4,7 @@
 parameter meanings and a ``strength`` knob, an ``ImagePipeline``),
 ``RandomFlipRotation`` (one resampling), ``RandomResizedCrop`` (torchvision's
 sampler, per image), ``MixUp``, ``CutMix`` and ``MixUpCutMix`` (timm's label
-mixing, labels included), ``ColorJitter`` (fused, per image),
+mixing, labels included), ``RandomErasing`` (timm's, per image), ``ColorJitter`` (fused, per image),
 ``TrivialAugment``, per-sample ``RandAugment`` and ``GaussianNoise``
 (per-image strength, clipped to the value range). Images are channels last,
 in ``value_range``; outputs are float. Colour layers take greyscale or RGB
@@ -21,6 +21,7 @@ from keras_reg.augment.image.gaussian_noise import GaussianNoise
 from keras_reg.augment.image.mix import MixUpCutMix
 from keras_reg.augment.image.mixup import MixUp
 from keras_reg.augment.image.pipeline import ImagePipeline
+from keras_reg.augment.image.random_erasing import RandomErasing
 from keras_reg.augment.image.random_resized_crop import RandomResizedCrop
 from keras_reg.augment.image.recipe import image_recipe
 
@@ -32,6 +33,7 @@ __all__ = [
     "MixUp",
     "MixUpCutMix",
     "RandAugment",
+    "RandomErasing",
     "RandomFlipRotation",
     "RandomResizedCrop",
     "TrivialAugment",

@@ -30,6 +30,7 @@ from keras_reg.augment.image._color import (
     adjust_sharpness,
 )
 from keras_reg.augment.image._crop import resized_crop, resized_crop_boxes
+from keras_reg.augment.image._erasing import erase, erasing_boxes
 from keras_reg.augment.image._geometry import (
     affine,
     rotate,
@@ -60,6 +61,8 @@ __all__ = [
     "cutmix_boxes",
     "cutmix_minmax_boxes",
     "equalize",
+    "erase",
+    "erasing_boxes",
     "mix_images",
     "posterize",
     "resized_crop",
