@@ -4,7 +4,8 @@
 parameter meanings and a ``strength`` knob, an ``ImagePipeline``),
 ``RandomFlipRotation`` (one resampling), ``RandomResizedCrop`` (torchvision's
 sampler, per image), ``MixUp``, ``CutMix`` and ``MixUpCutMix`` (timm's label
-mixing, labels included), ``RandomErasing`` (timm's, per image), ``ColorJitter`` (fused, per image),
+mixing, labels included), ``RandomErasing`` (timm's, per image), ``AugMix``
+(per image), ``ColorJitter`` (fused, per image),
 ``TrivialAugment``, per-sample ``RandAugment`` and ``GaussianNoise``
 (per-image strength, clipped to the value range). Images are channels last,
 in ``value_range``; outputs are float. Colour layers take greyscale or RGB
@@ -13,6 +14,7 @@ they apply are public functions in ``keras_reg.augment.image.functional``.
 """
 
 from keras_reg.augment.image import functional  # noqa: F401  (the public transforms)
+from keras_reg.augment.image.aug_mix import AugMix
 from keras_reg.augment.image.auto_augment import RandAugment, TrivialAugment
 from keras_reg.augment.image.color_jitter import ColorJitter
 from keras_reg.augment.image.cutmix import CutMix
@@ -26,6 +28,7 @@ from keras_reg.augment.image.random_resized_crop import RandomResizedCrop
 from keras_reg.augment.image.recipe import image_recipe
 
 __all__ = [
+    "AugMix",
     "ColorJitter",
     "CutMix",
     "GaussianNoise",
