@@ -1,7 +1,8 @@
 """keras_reg: regularization add-ons for Keras 3 (TensorFlow, JAX, PyTorch).
 
 Subpackages, each an attribute after ``import keras_reg``: ``layers``
-(dropout family), ``ops`` (the dropout family as functions), ``augment``
+(dropout family), ``ops`` (the dropout family as functions), ``losses``
+(cross-entropy for soft and smoothed targets), ``augment``
 (augmentation layers for images, text and audio), ``regularizers`` (weight
 penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
 stopping), ``uncertainty`` (MC dropout) and ``plot`` (figures). ``plot``
@@ -18,6 +19,7 @@ from keras_reg import (
     augment,
     callbacks,
     layers,
+    losses,
     ops,
     optimizers,
     plot,
@@ -31,6 +33,7 @@ __all__ = [
     "augment",
     "callbacks",
     "layers",
+    "losses",
     "ops",
     "optimizers",
     "plot",
