@@ -1,7 +1,7 @@
 import keras
 
 from keras_reg.augment.image.mix import MixUpCutMix
-from keras_reg.augment.image.mixup import _FIXED, check_positive_alpha
+from keras_reg.augment.image.mixup import _FIXED, _check_positive_alpha
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -48,7 +48,7 @@ class CutMix(MixUpCutMix):
                  label_smoothing: float = 0.0, num_classes: int | None = None,
                  value_range: tuple[float, float] = (0, 255), seed: int | None = None,
                  **kwargs):
-        super().__init__(mixup_alpha=0.0, cutmix_alpha=check_positive_alpha(alpha),
+        super().__init__(mixup_alpha=0.0, cutmix_alpha=_check_positive_alpha(alpha),
                          cutmix_minmax=minmax, prob=prob, mode=mode, correct_lam=correct_lam,
                          label_smoothing=label_smoothing, num_classes=num_classes,
                          value_range=value_range, seed=seed, **kwargs)

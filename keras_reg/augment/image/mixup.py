@@ -7,7 +7,7 @@ from keras_reg.augment.image.mix import MixUpCutMix
 _FIXED = ("mixup_alpha", "cutmix_alpha", "cutmix_minmax", "switch_prob", "correct_lam")
 
 
-def check_positive_alpha(alpha):
+def _check_positive_alpha(alpha):
     alpha = _validation.check_non_negative(alpha, "alpha")
     if alpha == 0:
         raise ValueError("Argument `alpha` must be > 0 (the Beta(α, α) law of λ). "
@@ -56,7 +56,7 @@ class MixUp(MixUpCutMix):
                  label_smoothing: float = 0.0, num_classes: int | None = None,
                  value_range: tuple[float, float] = (0, 255), seed: int | None = None,
                  **kwargs):
-        super().__init__(mixup_alpha=check_positive_alpha(alpha), cutmix_alpha=0.0,
+        super().__init__(mixup_alpha=_check_positive_alpha(alpha), cutmix_alpha=0.0,
                          prob=prob, mode=mode, label_smoothing=label_smoothing,
                          num_classes=num_classes, value_range=value_range, seed=seed, **kwargs)
 
