@@ -5,7 +5,8 @@ Subpackages, each an attribute after ``import keras_reg``: ``layers``
 (cross-entropy for soft and smoothed targets), ``augment``
 (augmentation layers for images, text and audio), ``regularizers`` (weight
 penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
-stopping), ``uncertainty`` (MC dropout) and ``plot`` (figures). ``plot``
+stopping), ``uncertainty`` (MC dropout), ``recipes`` (training recipes assembled from
+these) and ``plot`` (figures). ``plot``
 needs matplotlib only when a figure is drawn: importing keras_reg does not
 load it.
 
@@ -23,6 +24,7 @@ from keras_reg import (
     ops,
     optimizers,
     plot,
+    recipes,
     regularizers,
     uncertainty,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "ops",
     "optimizers",
     "plot",
+    "recipes",
     "regularizers",
     "uncertainty",
     "__version__",

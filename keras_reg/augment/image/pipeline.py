@@ -1,6 +1,7 @@
 import keras
 
 from keras_reg._compat import augment as _compat
+from keras_reg.augment import _routing
 from keras_reg.augment._base import AugmentationLayer
 
 
@@ -61,10 +62,12 @@ class ImagePipeline(AugmentationLayer):
 
     def build(self, input_shape):
         super().build(input_shape)
-        for layer in self.layers:  # each builds on the shape its predecessor returns
+        shape = _routing.data_shape(self, input_shape)
+        for layer in self.layers:  # each builds on the image shape its predecessor returns
             if not layer.built:
-                layer.build(input_shape)
-            input_shape = layer.compute_output_shape(input_shape)
+                layer.build(shape)
+            if shape is not None:
+                shape = layer.compute_output_shape(tuple(shape))
 
     def compute_output_shape(self, input_shape):
         for layer in self.layers:
@@ -87,11 +90,24 @@ class ImagePipeline(AugmentationLayer):
             getattr(layer, "check_input_dtype", lambda dtype: None)(dtype)
 
     def get_random_transformation(self, data, training=True, seed=None):
-        # Drawn from the batch as it comes in: the draws need only its size.
+        # The draws need only the shape of what each layer will receive: after
+        # a layer that resizes, later ones draw from zeros of the new shape
+        # (never computed in a graph, where nothing reads their values).
+        transformations = []
         with _compat.running_like(self, self.layers):
-            return [layer.get_random_transformation(data, training=training, seed=seed)
-                    if self._runs(layer, training) else None
-                    for layer in self.layers]
+            for layer in self.layers:
+                runs = self._runs(layer, training)
+                transformations.append(
+                    layer.get_random_transformation(data, training=training, seed=seed)
+                    if runs else None)
+                images = data[self.data_key]
+                shape = tuple(images.shape)
+                out_shape = tuple(layer.compute_output_shape(shape)) if runs else shape
+                if out_shape[1:] != shape[1:]:
+                    ops = self.ops
+                    data = {**data, self.data_key: ops.zeros(
+                        (ops.shape(images)[0],) + out_shape[1:], images.dtype)}
+        return transformations
 
     def apply_transformation(self, data, transformation, training=True):
         # At inference only the layers that apply there run (a resized crop).
