@@ -3,11 +3,12 @@
 Subpackages: ``layers`` (dropout family), ``augment`` (augmentation
 layers for images, text and audio), ``regularizers`` (weight
 penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
-stopping), ``uncertainty`` (MC dropout) and ``plot`` (figures; needs
-matplotlib, imported on first use).
+stopping, weight averaging), ``models`` (sharpness-aware minimization),
+``uncertainty`` (MC dropout) and ``plot`` (figures; needs matplotlib,
+imported on first use).
 """
 
-from keras_reg import augment, callbacks, layers, optimizers, regularizers, uncertainty
+from keras_reg import augment, callbacks, layers, models, optimizers, regularizers, uncertainty
 
 __version__ = "0.1.0"
 
@@ -15,6 +16,7 @@ __all__ = [
     "augment",
     "callbacks",
     "layers",
+    "models",
     "optimizers",
     "regularizers",
     "uncertainty",

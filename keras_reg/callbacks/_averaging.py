@@ -37,17 +37,21 @@ def ema_step(averages, weights, counter, last_updates, count, steps, *, decay, w
     of them happened since ``last_updates`` was taken: none after a batch
     that only accumulated gradients or that the loss scale skipped (the
     averages stay as they are), several when ``steps_per_execution > 1``
-    ran them between two calls (then the decay is applied ``n`` times, which
-    is exact if the weights did not change in between). ``count`` counts all
+    ran them between two calls (then the decay of the last is applied ``n``
+    times — exact for a constant decay, as if the weights had not changed in
+    between — and a copy among them makes it a copy). ``count`` counts all
     updates seen; the EMA update index is ``k = count − start_step``.
     """
     updates = keras.ops.floor_divide(counter, keras.ops.cast(steps, counter.dtype))
     new = keras.ops.cast(updates - last_updates, count.dtype)
+    first = count + 1 - start_step  # the index k of the first of the new updates
     count = count + new
     rate = ema_rate(count - start_step, decay, warmup, gamma, power)
     n = keras.ops.cast(new, "float32")
-    # 1 − d^n, and exactly 0 when n = 0 (the averages do not move).
+    # 1 − d^n, exactly 0 when n = 0 (the averages do not move) and 1 when
+    # one of the n updates was a copy (k <= 1).
     factor = keras.ops.where(n == 1.0, rate, 1.0 - keras.ops.power(1.0 - rate, n))
+    factor = keras.ops.where((n > 0.0) & (first <= 1), keras.ops.ones_like(factor), factor)
     averages = [
         a + (keras.ops.cast(w, a.dtype) - a) * keras.ops.cast(factor, a.dtype)
         for a, w in zip(averages, weights)

@@ -243,7 +243,12 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self._flush()
-        if not self._in_model:
+        if self._in_model:
+            # Again: a callback listed before this one may have written the
+            # weights since the epoch ended; the last one to write wins.
+            for variable, average in zip(self._variables, self.averages):
+                variable.assign(average)
+        else:
             self._swap_in()
         self._placed = [keras.ops.convert_to_numpy(v) for v in self._variables]
         self._reader = None
