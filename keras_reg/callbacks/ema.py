@@ -174,13 +174,16 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         self._held = None
         self._in_model = False
 
-    def _continue_training_weights(self, model):
+    def _continue_training_weights(self):
         """At a later fit: put the training weights back if the model still
-        holds the averages this callback left in it."""
+        holds the averages this callback left in it (or swapped in before a
+        fit that did not end normally)."""
+        if self._placed is None:
+            if self._in_model:
+                self._swap_out()
+            return
         current = [keras.ops.convert_to_numpy(v) for v in self._variables]
-        if self._placed is not None and all(
-            np.array_equal(a, b) for a, b in zip(current, self._placed)
-        ):
+        if all(np.array_equal(a, b) for a, b in zip(current, self._placed)):
             self._swap_out()
         self._held = self._placed = None
         self._in_model = False
@@ -193,7 +196,7 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         if self._variables is None or any(id(v) not in known for v in self._variables):
             self._start(model)
         else:
-            self._continue_training_weights(model)
+            self._continue_training_weights()
         counter, self._steps = _compat.update_counter(model.optimizer)
         self._check_start_within_run(counter)
         self._reader = _compat.StateReader(model, self._variables + [counter])

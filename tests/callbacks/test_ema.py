@@ -5,6 +5,7 @@ import pytest
 import keras_reg
 from keras_reg.callbacks import EarlyStopping, ExponentialMovingAverage, _averaging
 from tests.callbacks import _averaging_support as support
+from tests.callbacks._support import CrashAt
 from tests.helpers import save_and_load, to_numpy
 
 
@@ -130,6 +131,21 @@ def test_a_later_fit_starts_from_weights_changed_in_between():
     recorder = support.UpdateRecorder()
     fit(model, [recorder, ema], x=support.data()[0][:8], y=support.data()[1][:8], batch_size=8)
     np.testing.assert_allclose(recorder.snapshots[0][0], chosen[0])
+
+
+def test_a_fit_that_failed_while_the_model_held_the_averages():
+    # CrashAt, listed first, raises at epoch 1 before the EMA callback swaps
+    # the training weights back in: the next fit starts from them anyway.
+    model = support.bn_model()
+    ema = ExponentialMovingAverage(0.9, swap_on_epoch=True)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        fit(model, [CrashAt(1), ema], epochs=2)
+    twin = support.bn_model()
+    fit(twin, [], epochs=1)
+    recorder = support.UpdateRecorder()
+    x, y = support.data()
+    fit(model, [ema, recorder], x=x[:8], y=y[:8], batch_size=8)
+    assert support.max_difference(recorder.snapshots[0], support.weights(twin)) == 0.0
 
 
 def test_validation_runs_on_the_average_and_training_on_the_weights():

@@ -1,0 +1,110 @@
+"""Cost of weight averaging and SAM on the demo's CNN (digits, batch 32).
+
+* SAM: median seconds of one ``train_on_batch`` of the model wrapped in
+  ``SharpnessAwareMinimization`` vs the same model with the same optimizer,
+  compiled as ``fit`` compiles by default. Two forward and backward passes
+  are the floor: target <= 2.2x.
+* EMA and SWA: median seconds of one ``fit`` epoch (1797 images, 57 steps)
+  with ``ExponentialMovingAverage`` (updated every step) or
+  ``StochasticWeightAveraging(start_epoch=0)`` (averaging at every epoch end,
+  the worst case) vs without. Target: <= 5 % overhead.
+
+All contenders are timed round-robin (``time_interleaved``) on their own
+models, compiled in the warm-up, so that load bursts on a shared machine hit
+them alike; the load average is printed before and after.
+
+    KERAS_BACKEND=jax python benchmarks/bench_averaging.py --repeats 7
+"""
+
+import argparse
+import os
+import sys
+
+import keras
+import numpy as np
+
+import keras_reg
+from _harness import environment, time_interleaved
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
+
+
+def digits():
+    from _digits import shuffled_digits
+
+    return shuffled_digits(0, images=True)
+
+
+def cnn(seed=0):
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([
+        keras.Input((8, 8, 1)),
+        keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+        keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10),
+    ])
+
+
+def compiled(model):
+    model.compile(keras.optimizers.Adam(1e-3),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def sam_ratio(x, y, repeats):
+    batch_x, batch_y = x[:32], y[:32]
+    base = compiled(cnn())
+    sam = compiled(keras_reg.models.SharpnessAwareMinimization(cnn(), rho=0.05))
+    steps = {
+        "base": lambda _: base.train_on_batch(batch_x, batch_y),
+        "sam": lambda _: sam.train_on_batch(batch_x, batch_y),
+    }
+    return time_interleaved(steps, None, repeats=repeats, warmup=3)
+
+
+def epoch_times(x, y, repeats):
+    models = {name: compiled(cnn()) for name in ("none", "ema", "swa")}
+    callbacks = {
+        "none": lambda: [],
+        "ema": lambda: [keras_reg.callbacks.ExponentialMovingAverage(0.999)],
+        "swa": lambda: [keras_reg.callbacks.StochasticWeightAveraging(0)],
+    }
+
+    def epoch(name):
+        return lambda _: models[name].fit(x, y, batch_size=32, epochs=1, verbose=0,
+                                          callbacks=callbacks[name]())
+
+    return time_interleaved({name: epoch(name) for name in models}, None,
+                            repeats=repeats, warmup=2)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args(argv)
+    x, y = digits()
+    load_before = os.getloadavg()
+    sam = sam_ratio(x, y, args.repeats * 4)
+    epochs = epoch_times(x, y, args.repeats)
+    load_after = os.getloadavg()
+    backend = keras.backend.backend()
+    print(f"{environment()}; load average {load_before[0]:.1f} before, "
+          f"{load_after[0]:.1f} after; medians of {args.repeats} (epochs) and "
+          f"{args.repeats * 4} (steps) interleaved repetitions")
+    print("| backend | base step ms | SAM step ms | ratio | epoch s | EMA epoch s | overhead "
+          "| SWA epoch s | overhead |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    base = epochs["none"]
+    print(f"| {backend} | {sam['base'] * 1e3:.2f} | {sam['sam'] * 1e3:.2f} "
+          f"| {sam['sam'] / sam['base']:.2f} | {base:.3f} | {epochs['ema']:.3f} "
+          f"| {100 * (epochs['ema'] / base - 1):+.1f} % | {epochs['swa']:.3f} "
+          f"| {100 * (epochs['swa'] / base - 1):+.1f} % |")
+    return sam, epochs
+
+
+if __name__ == "__main__":
+    np.set_printoptions(precision=3)
+    main()
