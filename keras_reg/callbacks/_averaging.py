@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 
-def ema_rate(k, decay, warmup, gamma, power):
+def ema_rate(k, floor, warmup, gamma, power):
     """``1 − d_k``, the weight of the new weights in EMA update ``k``.
 
     ``k`` (a tensor) counts the updates after the first ``start_step``; the
@@ -16,20 +16,18 @@ def ema_rate(k, decay, warmup, gamma, power):
     With ``warmup`` (timm's ``ModelEmaV3``): ``d_k = min(decay, 1 −
     (1 + (k − 1)/γ)^−p)``, so ``1 − d_k = max(1 − decay, (1 + (k − 1)/γ)^−p)``,
     written in that form because ``1 − d`` loses digits in float32 when ``d``
-    is close to 1. Without warmup ``d_k = decay`` for ``k >= 2``.
+    is close to 1. Without warmup ``d_k = decay`` for ``k >= 2``. ``floor``
+    is ``1 − decay``; ``warmup`` is a boolean tensor (all arguments are
+    tensors, so that one compiled function serves every configuration).
     """
     k = keras.ops.cast(k, "float32")
-    floor = keras.ops.cast(1.0 - decay, "float32")
-    if warmup:
-        since_first = keras.ops.maximum(k - 1.0, 0.0)
-        rate = keras.ops.maximum(floor, keras.ops.power(1.0 + since_first / gamma, -power))
-    else:
-        rate = floor
+    since_first = keras.ops.maximum(k - 1.0, 0.0)
+    warm = keras.ops.maximum(floor, keras.ops.power(1.0 + since_first / gamma, -power))
+    rate = keras.ops.where(warmup, warm, floor)
     return keras.ops.where(k <= 1.0, keras.ops.ones_like(rate), rate)
 
 
-def ema_step(averages, weights, counter, last_updates, count, steps, *, decay, warmup,
-             gamma, power, start_step):
+def ema_step(averages, weights, counter, last_updates, count, steps, config):
     """One EMA update from the optimizer's state; returns ``(averages,
     last_updates, count)``.
 
@@ -41,12 +39,15 @@ def ema_step(averages, weights, counter, last_updates, count, steps, *, decay, w
     times — exact for a constant decay, as if the weights had not changed in
     between — and a copy among them makes it a copy). ``count`` counts all
     updates seen; the EMA update index is ``k = count − start_step``.
+    ``config`` is ``ema_config(...)``.
     """
+    floor, warmup, gamma, power, start_step = config
+    start_step = keras.ops.cast(start_step, count.dtype)
     updates = keras.ops.floor_divide(counter, keras.ops.cast(steps, counter.dtype))
     new = keras.ops.cast(updates - last_updates, count.dtype)
     first = count + 1 - start_step  # the index k of the first of the new updates
     count = count + new
-    rate = ema_rate(count - start_step, decay, warmup, gamma, power)
+    rate = ema_rate(count - start_step, floor, warmup, gamma, power)
     n = keras.ops.cast(new, "float32")
     # 1 − d^n, exactly 0 when n = 0 (the averages do not move) and 1 when
     # one of the n updates was a copy (k <= 1).
@@ -57,6 +58,17 @@ def ema_step(averages, weights, counter, last_updates, count, steps, *, decay, w
         for a, w in zip(averages, weights)
     ]
     return averages, keras.ops.cast(updates, last_updates.dtype), count
+
+
+def ema_config(decay, warmup, gamma, power, start_step):
+    """The EMA's settings as tensors for ``ema_step``."""
+    return (
+        keras.ops.convert_to_tensor(1.0 - decay, "float32"),
+        keras.ops.convert_to_tensor(bool(warmup)),
+        keras.ops.convert_to_tensor(gamma, "float32"),
+        keras.ops.convert_to_tensor(power, "float32"),
+        keras.ops.convert_to_tensor(start_step, "int32"),
+    )
 
 
 def running_mean(average, value, count):

@@ -99,10 +99,7 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         self.start_step = _arguments.check_count(start_step, "start_step")
         self.average_non_trainable = bool(average_non_trainable)
         self.swap_on_epoch = bool(swap_on_epoch)
-        self._step = _compat.compile_function(functools.partial(
-            _averaging.ema_step, decay=self.decay, warmup=self.warmup, gamma=self.warmup_gamma,
-            power=self.warmup_power, start_step=self.start_step,
-        ))
+        self._config = None  # ema_config(...), made when training starts
         self._variables = None  # the averaged model variables
         self._averages = None  # their averages (backend tensors)
         self._last_updates = self._count = None
@@ -135,9 +132,9 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
 
     def _advance(self):
         values = self._reader.read()
-        self._averages, self._last_updates, self._count = self._step(
+        self._averages, self._last_updates, self._count = _compiled_step()(
             self._averages, values[:-1], values[-1], self._last_updates, self._count,
-            self._steps,
+            self._steps, self._config,
         )
         self._pending = False
 
@@ -198,6 +195,9 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         else:
             self._continue_training_weights()
         counter, self._steps = _compat.update_counter(model.optimizer)
+        self._config = _averaging.ema_config(
+            self.decay, self.warmup, self.warmup_gamma, self.warmup_power, self.start_step
+        )
         self._check_start_within_run(counter)
         self._reader = _compat.StateReader(model, self._variables + [counter])
         self._pending = False
@@ -270,6 +270,13 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+@functools.cache
+def _compiled_step():
+    # One compiled update for every instance: a callback made per fit call
+    # does not compile again (jax.jit caches per function object).
+    return _compat.compile_function(_averaging.ema_step)
 
 
 def _check_positive(value, name):

@@ -44,7 +44,7 @@ def fit(model, callbacks, epochs=1, batch_size=4, x=None, y=None, **kwargs):
 @pytest.mark.parametrize("warmup", [True, False])
 def test_rate_is_one_minus_the_warmup_decay(warmup):
     k = np.arange(-2, 60)
-    rates = to_numpy(_averaging.ema_rate(k, 0.99, warmup, gamma=2.0, power=0.75))
+    rates = to_numpy(_averaging.ema_rate(k, 1.0 - 0.99, warmup, gamma=2.0, power=0.75))
     expected = [1.0 - reference_decay(i, 0.99, warmup, gamma=2.0, power=0.75) for i in k]
     np.testing.assert_allclose(rates, expected, rtol=1e-6)
 
