@@ -74,6 +74,10 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         warmup_power: ``p > 0`` of the warmup (timm: 2/3 for runs of about
             a million steps, 3/4 for shorter ones).
         start_step: optimizer updates to leave out before averaging (>= 0).
+        update_every: take the weights in every this many batches (>= 1);
+            the updates in between are applied as ``n`` updates with these
+            weights (the decay ``n`` times). 1 (exact) costs one compiled
+            update per batch: see the docs for what that is on each backend.
         average_non_trainable: also average non-trainable float weights.
         swap_on_epoch: hold the averaged weights at each epoch's end.
 
@@ -90,13 +94,15 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
     """
 
     def __init__(self, decay=0.999, warmup=True, warmup_gamma=1.0, warmup_power=2.0 / 3.0,
-                 start_step=0, average_non_trainable=True, swap_on_epoch=False):
+                 start_step=0, update_every=1, average_non_trainable=True,
+                 swap_on_epoch=False):
         super().__init__()
         self.decay = _validation.check_rate(decay, name="decay")
         self.warmup = bool(warmup)
         self.warmup_gamma = _check_positive(warmup_gamma, "warmup_gamma")
         self.warmup_power = _check_positive(warmup_power, "warmup_power")
         self.start_step = _arguments.check_count(start_step, "start_step")
+        self.update_every = _validation.check_positive_int(update_every, "update_every")
         self.average_non_trainable = bool(average_non_trainable)
         self.swap_on_epoch = bool(swap_on_epoch)
         self._config = None  # ema_config(...), made when training starts
@@ -106,7 +112,7 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         self._in_model = False  # the model holds the averages
         self._held = None  # training weights (NumPy) while it does
         self._placed = None  # the averages put in the model when fit ended
-        self._pending = False  # a batch ran since the last update
+        self._pending = 0  # batches run since the last update
         self._for_test = False
 
     # -- the average -----------------------------------------------------------------
@@ -136,7 +142,7 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
             self._averages, values[:-1], values[-1], self._last_updates, self._count,
             self._steps, self._config,
         )
-        self._pending = False
+        self._pending = 0
 
     def _flush(self):
         if self._pending:
@@ -200,7 +206,7 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         )
         self._check_start_within_run(counter)
         self._reader = _compat.StateReader(model, self._variables + [counter])
-        self._pending = False
+        self._pending = 0
 
     def _check_start_within_run(self, counter):
         """Raise, before any training, if ``start_step`` lies beyond the
@@ -218,9 +224,9 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
             )
 
     def on_train_batch_begin(self, batch, logs=None):
-        if self._pending:
+        if self._pending >= self.update_every:
             self._advance()
-        self._pending = True
+        self._pending += 1
 
     def on_test_begin(self, logs=None):
         if self._averages is None:
@@ -263,6 +269,7 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
             "warmup_gamma": self.warmup_gamma,
             "warmup_power": self.warmup_power,
             "start_step": self.start_step,
+            "update_every": self.update_every,
             "average_non_trainable": self.average_non_trainable,
             "swap_on_epoch": self.swap_on_epoch,
         }

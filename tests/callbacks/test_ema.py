@@ -76,6 +76,22 @@ def test_average_equals_the_numpy_recurrence_over_50_steps(kwargs):
     assert support.max_difference(support.weights(model), expected) < 1e-5
 
 
+def test_update_every_takes_the_weights_every_k_batches():
+    # With k = 3 the average takes in the weights after updates 3, 6, ...,
+    # 48 and, at the end of the epoch, 50; each time applying the decay once
+    # per update since the last (exact for a constant decay).
+    recorder = support.UpdateRecorder()
+    model = support.bn_model()
+    fit(model, [ExponentialMovingAverage(0.8, warmup=False, update_every=3), recorder])
+    taken = list(range(3, 50, 3)) + [50]
+    average, previous = [w.astype("float64") for w in recorder.snapshots[0]], 0
+    for update in taken:
+        d = 0.0 if previous == 0 else 0.8 ** (update - previous)
+        average = [d * a + (1 - d) * w for a, w in zip(average, recorder.snapshots[update])]
+        previous = update
+    assert support.max_difference(support.weights(model), average) < 1e-5
+
+
 def test_batch_norm_statistics_not_averaged_when_disabled():
     recorder = support.UpdateRecorder()
     model = support.bn_model()
@@ -257,6 +273,7 @@ def test_steps_per_execution_applies_the_decay_per_update():
         ({"warmup_power": -1.0}, ValueError),
         ({"start_step": -1}, ValueError),
         ({"start_step": 1.5}, ValueError),
+        ({"update_every": 0}, ValueError),
     ],
 )
 def test_bad_arguments(kwargs, error):
@@ -274,7 +291,7 @@ def test_start_step_beyond_the_run_fails_before_training():
 
 def test_config_round_trip():
     ema = ExponentialMovingAverage(0.95, warmup=False, warmup_gamma=2.0, warmup_power=0.75,
-                                   start_step=3, average_non_trainable=False,
+                                   start_step=3, update_every=2, average_non_trainable=False,
                                    swap_on_epoch=True)
     again = ExponentialMovingAverage.from_config(ema.get_config())
     assert again.get_config() == ema.get_config()
