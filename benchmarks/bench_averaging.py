@@ -71,16 +71,18 @@ def sam_steps(x, y, repeats):
 
 def epoch_times(x, y, repeats):
     models = {name: compiled(cnn()) for name in ("none", "ema", "ema4", "swa")}
+    # One callback per model for all repetitions, as for one long run (the
+    # compiled update is made once; each fit call is one more epoch).
     callbacks = {
-        "none": lambda: [],
-        "ema": lambda: [keras_reg.callbacks.ExponentialMovingAverage(0.999)],
-        "ema4": lambda: [keras_reg.callbacks.ExponentialMovingAverage(0.999, update_every=4)],
-        "swa": lambda: [keras_reg.callbacks.StochasticWeightAveraging(0)],
+        "none": [],
+        "ema": [keras_reg.callbacks.ExponentialMovingAverage(0.999)],
+        "ema4": [keras_reg.callbacks.ExponentialMovingAverage(0.999, update_every=4)],
+        "swa": [keras_reg.callbacks.StochasticWeightAveraging(0)],
     }
 
     def epoch(name):
         return lambda _: models[name].fit(x, y, batch_size=32, epochs=1, verbose=0,
-                                          callbacks=callbacks[name]())
+                                          callbacks=callbacks[name])
 
     return time_interleaved({name: epoch(name) for name in models}, None,
                             repeats=repeats, warmup=2)

@@ -71,6 +71,17 @@ def ema_config(decay, warmup, gamma, power, start_step):
     )
 
 
+def ema_update(state, sources):
+    """``ema_step`` in ``CompiledUpdate``'s form: ``state`` is
+    ``(averages, last_updates, count, steps, config)``, ``sources`` the
+    weights followed by the optimizer's counter."""
+    averages, last_updates, count, steps, config = state
+    averages, last_updates, count = ema_step(
+        averages, sources[:-1], sources[-1], last_updates, count, steps, config
+    )
+    return averages, last_updates, count, steps, config
+
+
 def running_mean(average, value, count):
     """The mean of ``count + 1`` arrays from the mean ``average`` of the
     first ``count`` and the next ``value``, in float64, returned in the

@@ -1,7 +1,5 @@
 """Exponential moving average of the weights, with warmup."""
 
-import functools
-
 import keras
 import numpy as np
 
@@ -105,10 +103,11 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         self.update_every = _validation.check_positive_int(update_every, "update_every")
         self.average_non_trainable = bool(average_non_trainable)
         self.swap_on_epoch = bool(swap_on_epoch)
-        self._config = None  # ema_config(...), made when training starts
         self._variables = None  # the averaged model variables
-        self._averages = None  # their averages (backend tensors)
-        self._last_updates = self._count = None
+        # (averages, last_updates, count) while no compiled update holds them.
+        self._state = None
+        self._update = None  # the compiled update (_compat.CompiledUpdate)
+        self._bound_to = None  # what it was made for: variables, counter, steps
         self._in_model = False  # the model holds the averages
         self._held = None  # training weights (NumPy) while it does
         self._placed = None  # the averages put in the model when fit ended
@@ -126,22 +125,44 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
     def _start(self, model):
         """Begin a new average from the model's current weights."""
         self._variables = self._select(model)
-        self._averages = [
+        averages = [
             keras.ops.cast(keras.ops.copy(v.value), _averaged_dtype(v)) for v in self._variables
         ]
-        counter, steps = _compat.update_counter(model.optimizer)
-        self._last_updates = keras.ops.floor_divide(
-            keras.ops.convert_to_tensor(counter), keras.ops.cast(steps, counter.dtype)
-        )
-        self._count = keras.ops.zeros_like(self._last_updates)
+        self._state = (averages, None, None)
+        self._update = self._bound_to = None
         self._held = self._placed = None
 
-    def _advance(self):
-        values = self._reader.read()
-        self._averages, self._last_updates, self._count = _compiled_step()(
-            self._averages, values[:-1], values[-1], self._last_updates, self._count,
-            self._steps, self._config,
+    def _current_state(self):
+        return self._state if self._update is None else self._update.state[:3]
+
+    def _bind(self, model):
+        """The compiled update for this fit: the one of the last fit if the
+        model, its optimizer's counter and accumulation are the same."""
+        counter, steps = _compat.update_counter(model.optimizer)
+        bound_to = ([id(v) for v in self._variables], id(counter), steps)
+        if self._update is not None and bound_to == self._bound_to:
+            self._update.refresh(model)
+            return
+        averages, last_updates, count = self._current_state()
+        if self._bound_to is None or bound_to[1] != self._bound_to[1]:
+            # A new optimizer (or the first fit): count its updates from now.
+            last_updates = keras.ops.floor_divide(
+                keras.ops.convert_to_tensor(counter), keras.ops.cast(steps, counter.dtype)
+            )
+            count = keras.ops.zeros_like(last_updates) if count is None else keras.ops.cast(
+                count, last_updates.dtype)
+        config = _averaging.ema_config(
+            self.decay, self.warmup, self.warmup_gamma, self.warmup_power, self.start_step
         )
+        steps_tensor = keras.ops.convert_to_tensor(steps, "int32")
+        self._update = _compat.CompiledUpdate(
+            _averaging.ema_update, (averages, last_updates, count, steps_tensor, config),
+            self._variables + [counter], model,
+        )
+        self._state, self._bound_to = None, bound_to
+
+    def _advance(self):
+        self._update()
         self._pending = 0
 
     def _flush(self):
@@ -152,9 +173,9 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
     def averages(self):
         """The averaged weights as NumPy arrays, in the order of
         ``variables``, or None before training."""
-        if self._averages is None:
+        if self._variables is None:
             return None
-        return [keras.ops.convert_to_numpy(a) for a in self._averages]
+        return [keras.ops.convert_to_numpy(a) for a in self._current_state()[0]]
 
     @property
     def variables(self):
@@ -200,22 +221,18 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
             self._start(model)
         else:
             self._continue_training_weights()
-        counter, self._steps = _compat.update_counter(model.optimizer)
-        self._config = _averaging.ema_config(
-            self.decay, self.warmup, self.warmup_gamma, self.warmup_power, self.start_step
-        )
-        self._check_start_within_run(counter)
-        self._reader = _compat.StateReader(model, self._variables + [counter])
+        self._bind(model)
+        self._check_start_within_run()
         self._pending = 0
 
-    def _check_start_within_run(self, counter):
+    def _check_start_within_run(self):
         """Raise, before any training, if ``start_step`` lies beyond the
         updates this fit can make (when the number of batches is known)."""
         batches = self.params.get("steps") if self.params else None
         if not self.start_step or not batches:
             return
-        done = int(keras.ops.convert_to_numpy(self._count))
-        run = self.params["epochs"] * batches // self._steps
+        done = int(keras.ops.convert_to_numpy(self._current_state()[2]))
+        run = self.params["epochs"] * batches // self._bound_to[2]
         if self.start_step >= done + run:
             raise ValueError(
                 f"Argument `start_step` must be below the number of optimizer updates "
@@ -229,7 +246,7 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         self._pending += 1
 
     def on_test_begin(self, logs=None):
-        if self._averages is None:
+        if self._update is None:
             return
         self._flush()
         if not self._in_model:
@@ -260,7 +277,6 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         else:
             self._swap_in()
         self._placed = [keras.ops.convert_to_numpy(v) for v in self._variables]
-        self._reader = None
 
     def get_config(self):
         return {
@@ -277,13 +293,6 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
-
-
-@functools.cache
-def _compiled_step():
-    # One compiled update for every instance: a callback made per fit call
-    # does not compile again (jax.jit caches per function object).
-    return _compat.compile_function(_averaging.ema_step)
 
 
 def _check_positive(value, name):
