@@ -97,16 +97,17 @@ def write_summary(path, results, args, data):
         f"{min(int(SWA_FRACTION * args.epochs), args.epochs - 1) + 1} at {SWA_LR}; SAM rho "
         f"{SAM_RHO}; keras {keras.__version__}.",
         "",
-        "| weights | test accuracy (mean ± std) | vs final | test cross-entropy (mean ± std) "
-        "| wall time / run (s) |",
-        "|---|---|---|---|---|",
+        "| weights | test accuracy (mean ± std) | per seed | vs final "
+        "| test cross-entropy (mean ± std) | wall time / run (s) |",
+        "|---|---|---|---|---|---|",
     ]
     for variant, runs in results.items():
         acc = np.array([r["test_acc"] for r in runs])
         loss = np.array([r["test_loss"] for r in runs])
         delta = f"{acc.mean() - final.mean():+.4f}" if len(final) else "–"
         lines.append(
-            f"| {variant} | {acc.mean():.4f} ± {_sd(acc):.4f} | {delta} "
+            f"| {variant} | {acc.mean():.4f} ± {_sd(acc):.4f} "
+            f"| {', '.join(f'{a:.4f}' for a in acc)} | {delta} "
             f"| {loss.mean():.3f} ± {_sd(loss):.3f} "
             f"| {np.mean([r['seconds'] for r in runs]):.1f} |"
         )
