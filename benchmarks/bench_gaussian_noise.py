@@ -2,7 +2,7 @@
 
 keras_reg's GaussianDropout keeps ``keras.random.normal``; this benchmark is
 the evidence. Each candidate draws one hash word per element (or per pair of
-elements) with ``keras_reg.layers._hash_random`` and turns it into N(0, 1):
+elements) with ``keras_reg.ops._hash_random`` and turns it into N(0, 1):
 
 - ``table16``: 16 bits index a table of normal quantiles Φ⁻¹((k + ½)/2¹⁶);
 - ``erfinv24``: √2·erfinv(u) for a symmetric 24-bit u (``keras.ops.erfinv``);
@@ -38,7 +38,7 @@ from _harness import (  # noqa: E402
 )
 from keras import ops  # noqa: E402
 
-from keras_reg.layers import _hash_random  # noqa: E402
+from keras_reg.ops import _hash_random  # noqa: E402
 
 _QUANTILES = np.array(
     [statistics.NormalDist().inv_cdf((k + 0.5) / 65536) for k in range(65536)], "float32"

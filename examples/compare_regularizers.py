@@ -151,6 +151,7 @@ def run(variant, data, seed, epochs, verbose):
     _, val_acc = model.evaluate(x_val, y_val, verbose=0)
     test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
     return {
+        "seed": seed,
         "test_loss": test_loss,
         "history": history.history,
         "stop": stop,
@@ -220,25 +221,16 @@ def write_summary(path, results, args, data):
 
 
 def plot_curves(path, results):
+    """One panel per variant (its first seed): keras_reg.plot.learning_curves
+    drawn into a shared figure."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(results), figsize=(4.2 * len(results), 3.4), sharey=True)
-    for ax, (variant, runs) in zip(axes, results.items()):
+    fig, axes = plt.subplots(1, len(results), figsize=(4.2 * len(results), 3.4), sharey=True,
+                             squeeze=False)
+    for ax, (variant, runs) in zip(axes[0], results.items()):
         first = runs[0]
-        h = first["history"]
-        ax.plot(range(1, len(h["loss"]) + 1), h["loss"], label="train loss")
-        ax.plot(range(1, len(h["val_loss"]) + 1), h["val_loss"], label="validation loss")
-        stop = first["stop"]
-        if stop is not None and stop.best_epoch is not None:
-            ax.axvline(stop.best_epoch + 1, color="green", linestyle="--", label="best epoch")
-        if stop is not None and stop.stopped_epoch is not None:
-            ax.axvline(stop.stopped_epoch + 1, color="red", linestyle=":", label="stopped")
-        ax.set_title(f"{variant} (seed {0})")
-        ax.set_xlabel("epoch")
-        ax.set_yscale("log")
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("cross-entropy")
-    axes[-1].legend(fontsize="small")
+        keras_reg.plot.learning_curves(first["history"], first["stop"], axes=ax, yscale="log")
+        ax.set_title(f"{variant} (seed {first['seed']})")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -247,20 +239,8 @@ def plot_curves(path, results):
 def plot_augmentations(path, images, seed=0, n=8):
     import matplotlib.pyplot as plt
 
-    aug = augmentation(seed)
-    rows = len(images)
-    fig, axes = plt.subplots(rows, n + 1, figsize=(1.1 * (n + 1), 1.1 * rows))
-    for r, image in enumerate(images):
-        axes[r, 0].imshow(image[..., 0], cmap="gray_r")
-        batch = np.repeat(image[None], n, axis=0)
-        out = keras.ops.convert_to_numpy(aug(batch, training=True))
-        for c in range(n):
-            axes[r, c + 1].imshow(out[c, ..., 0], cmap="gray_r")
-    for ax in axes.ravel():
-        ax.set_xticks([])
-        ax.set_yticks([])
-    axes[0, 0].set_title("original", fontsize=8)
-    fig.tight_layout()
+    fig = keras_reg.plot.augmentation_grid(augmentation(seed), images, n=n, seed=seed,
+                                           value_range=(0, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

@@ -1,14 +1,30 @@
 """keras_reg: regularization add-ons for Keras 3 (TensorFlow, JAX, PyTorch).
 
-Subpackages: ``layers`` (dropout family), ``augment`` (augmentation
-layers for images, text and audio), ``regularizers`` (weight
+Subpackages, each an attribute after ``import keras_reg``: ``layers``
+(dropout family), ``ops`` (the dropout family as functions), ``augment``
+(augmentation layers for images, text and audio), ``regularizers`` (weight
 penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
 stopping, weight averaging), ``models`` (sharpness-aware minimization),
-``uncertainty`` (MC dropout) and ``plot`` (figures; needs matplotlib,
-imported on first use).
+``uncertainty`` (MC dropout) and ``plot`` (figures). ``plot`` needs
+matplotlib only when a figure is drawn: importing keras_reg does not load it.
+
+Namespace rule: every public name lives in the ``__all__`` of its
+subpackage, and a subpackage that groups others (``augment``: ``image``,
+``text``, ``audio``) also re-exports all their names, as ``keras.layers``
+gathers its layers in one place.
 """
 
-from keras_reg import augment, callbacks, layers, models, optimizers, regularizers, uncertainty
+from keras_reg import (
+    augment,
+    callbacks,
+    layers,
+    models,
+    ops,
+    optimizers,
+    plot,
+    regularizers,
+    uncertainty,
+)
 
 __version__ = "0.1.0"
 
@@ -17,7 +33,9 @@ __all__ = [
     "callbacks",
     "layers",
     "models",
+    "ops",
     "optimizers",
+    "plot",
     "regularizers",
     "uncertainty",
     "__version__",

@@ -99,15 +99,16 @@ def check_noise_shape(noise_shape):
     """Validate ``noise_shape``: a sequence of positive ints or ``None``."""
     if noise_shape is None:
         return None
+    # ValueError for every malformed value, as keras.layers.Dropout raises.
     if isinstance(noise_shape, str):
-        raise TypeError(
+        raise ValueError(
             "Argument `noise_shape` must be a tuple of positive integers or "
             f"None entries. Received: noise_shape={noise_shape!r}."
         )
     try:
         noise_shape = tuple(noise_shape)
     except TypeError:
-        raise TypeError(
+        raise ValueError(
             "Argument `noise_shape` must be a tuple of positive integers or "
             f"None entries. Received: noise_shape={noise_shape!r}."
         ) from None
@@ -154,3 +155,64 @@ def check_writable_dir(directory, argument, value):
             f"Argument `{argument}`: directory {directory!r} is not writable. "
             f"Received: {argument}={value!r}."
         )
+
+
+# -- ranges and bounds of the augmentation layers ----------------------------------
+def _bounds_text(low, high):
+    if low is None and high is None:
+        return ""
+    return f" within [{'-inf' if low is None else low}, {'inf' if high is None else high}]"
+
+
+def check_finite(value, name, low=None, high=None):
+    """Return ``value`` as a finite float inside [low, high] (either may be
+    None: unbounded on that side), else raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"Argument `{name}` must be a finite number{_bounds_text(low, high)}. "
+            f"Received: {name}={value!r} (type {type(value).__name__})."
+        )
+    value = float(value)
+    if (
+        not math.isfinite(value)
+        or (low is not None and value < low)
+        or (high is not None and value > high)
+    ):
+        raise ValueError(
+            f"Argument `{name}` must be a finite number{_bounds_text(low, high)}. "
+            f"Received: {name}={value!r}."
+        )
+    return value
+
+
+def check_magnitude(value, name, upper=None):
+    """An augmentation strength: ``None`` means off (0.0); otherwise a finite
+    float in [0, upper] (``upper=None``: no upper bound)."""
+    if value is None:
+        return 0.0
+    return check_finite(value, name, low=0.0, high=upper)
+
+
+def check_pair(value, name, low=None, high=None, strict=False):
+    """Return a (low, high) range as a tuple of two finite floats with
+    ``a <= b`` (``a < b`` when ``strict``), both inside [low, high]."""
+    order = "<" if strict else "<="
+    expected = (
+        f"Argument `{name}` must be a pair (a, b) of finite numbers with a {order} b"
+        f"{_bounds_text(low, high)}. Received: {name}={value!r}"
+    )
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{expected} (type {type(value).__name__}).")
+    if len(value) != 2:
+        raise ValueError(f"{expected} (length {len(value)}).")
+    if any(isinstance(v, bool) or not isinstance(v, numbers.Real) for v in value):
+        raise TypeError(f"{expected}.")
+    a, b = float(value[0]), float(value[1])
+    if (
+        not (math.isfinite(a) and math.isfinite(b))
+        or (a >= b if strict else a > b)
+        or (low is not None and a < low)
+        or (high is not None and b > high)
+    ):
+        raise ValueError(f"{expected}.")
+    return (a, b)

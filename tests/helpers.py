@@ -54,3 +54,17 @@ def torchvision_functional():
     import torchvision.transforms.v2.functional as functional
 
     return functional
+
+
+def assert_raises_each(cases):
+    """Each ``(call, error, match)`` raises ``error`` with a message matching
+    ``match``. One test for many cheap cases (a test's teardown clears the
+    Keras session, which costs more than these calls); a failure names its case."""
+    import pytest
+
+    for i, (call, error, match) in enumerate(cases):
+        try:
+            with pytest.raises(error, match=match):
+                call()
+        except (AssertionError, pytest.fail.Exception) as failure:
+            pytest.fail(f"case {i} ({error.__name__}, {match!r}): {failure}")

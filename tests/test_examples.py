@@ -37,11 +37,21 @@ def test_help(name, capsys):
 
 
 @pytest.mark.slow
-def test_compare_regularizers_demo(tmp_path):
+def test_compare_regularizers_demo(tmp_path, monkeypatch):
+    import keras_reg
+
+    # The demo's figures are keras_reg.plot's, not a re-implementation.
+    calls = []
+    for name in ("learning_curves", "augmentation_grid"):
+        real = getattr(keras_reg.plot, name)
+        monkeypatch.setattr(keras_reg.plot, name,
+                            lambda *a, _real=real, _name=name, **k: calls.append(_name)
+                            or _real(*a, **k))
     demo = load_example("compare_regularizers")
     results = demo.main(["--epochs", "2", "--seeds", "0", "--train-size", "60",
                          "--val-size", "60", "--out", str(tmp_path), "--verbose", "0"])
     assert set(results) == set(demo.VARIANTS)
+    assert sorted(calls) == ["augmentation_grid"] + ["learning_curves"] * len(demo.VARIANTS)
     for name in ("summary.md", "learning_curves.png", "augmentation_grid.png"):
         assert os.path.getsize(tmp_path / name) > 0
     summary = (tmp_path / "summary.md").read_text()

@@ -4,7 +4,7 @@ import pytest
 
 from keras_reg import layers
 from keras_reg.uncertainty import dropout_layers, mc_predict
-from tests.helpers import to_numpy
+from tests.helpers import assert_raises_each, to_numpy
 
 
 def model_with(*dropouts):
@@ -65,3 +65,62 @@ def test_finds_nested_and_keras_layers():
 def test_bad_samples():
     with pytest.raises(ValueError, match="samples"):
         mc_predict(model_with(), np.ones((2, 6), "float32"), samples=0)
+
+
+def test_batch_size_and_list_inputs_give_the_arrays_result():
+    # Without dropout every pass is the deterministic output, so batching
+    # and the form of the input must not change the result.
+    x = np.random.default_rng(2).normal(size=(7, 6)).astype("float32")
+    model = model_with()
+    expected = to_numpy(model(x))
+    for kwargs in ({"batch_size": 3}, {"batch_size": 100}, {}):
+        mean, std = mc_predict(model, x, samples=2, **kwargs)
+        np.testing.assert_allclose(mean, expected, rtol=1e-5, atol=1e-6)
+    mean, _ = mc_predict(model, x.tolist(), samples=1)  # a nested list of numbers
+    np.testing.assert_allclose(mean, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_tf_data_dataset_batch_by_batch_inputs_only():
+    import tensorflow as tf
+
+    x = np.random.default_rng(3).normal(size=(10, 6)).astype("float32")
+    y = np.zeros((10,), "int32")
+    model = model_with()
+    expected = to_numpy(model(x))
+    # (x, y) elements, as Keras's predict reads them: only x is used.
+    for ds in (tf.data.Dataset.from_tensor_slices(x).batch(5),
+               tf.data.Dataset.from_tensor_slices((x, y)).batch(5)):
+        mean, std = mc_predict(model, ds, samples=2)
+        np.testing.assert_allclose(mean, expected, rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(std, 0.0)
+    noisy = model_with(layers.Dropout(0.5, seed=1))
+    _, std = mc_predict(noisy, tf.data.Dataset.from_tensor_slices((x, y)).batch(5), samples=3)
+    assert std.shape == (10, 2) and np.all(std > 0)
+    with pytest.raises(ValueError, match="`batch_size` must be None"):
+        mc_predict(model, tf.data.Dataset.from_tensor_slices(x).batch(4), batch_size=4)
+    with pytest.raises(ValueError, match="without any element"):
+        mc_predict(model, tf.data.Dataset.from_tensor_slices(x).take(0).batch(4))
+
+
+def test_multi_output_model_gives_a_structure():
+    inputs = keras.Input((6,))
+    hidden = layers.Dropout(0.5, seed=3)(keras.layers.Dense(8)(inputs))
+    outputs = {"a": keras.layers.Dense(2)(hidden), "b": keras.layers.Dense(1)(hidden)}
+    model = keras.Model(inputs, outputs)
+    mean, std = mc_predict(model, np.ones((3, 6), "float32"), samples=3)
+    assert mean["a"].shape == std["a"].shape == (3, 2) and mean["b"].shape == (3, 1)
+
+
+def test_bad_inputs():
+    m = model_with()
+    assert_raises_each([
+        (lambda: mc_predict(m, np.ones((0, 6), "float32")), ValueError, "empty batch"),
+        (lambda: mc_predict(m, np.float32(1.0)), ValueError, r"batch axis.*shapes \[\(\)\]"),
+        (lambda: mc_predict(m, [np.ones((2, 6)), np.ones((3, 6))]), ValueError,
+         r"same batch size.*\(2, 6\), \(3, 6\)"),
+        (lambda: mc_predict(m, None), ValueError, "batch axis"),
+        (lambda: mc_predict(None, np.ones((2, 6))), TypeError, "`model`"),
+        (lambda: mc_predict(m, np.ones((2, 6)), samples=True), TypeError, "samples"),
+        (lambda: mc_predict(m, np.ones((2, 6)), batch_size=0), ValueError, "batch_size"),
+        (lambda: dropout_layers("model"), TypeError, "`model`"),
+    ])

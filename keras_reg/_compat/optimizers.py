@@ -1,9 +1,22 @@
-"""The optimizer's weight-decay hook (private in every Keras 3 release)."""
+"""The optimizer's weight-decay hook and learning rate (private in every
+Keras 3 release)."""
 
 import keras
 
+_HOOK = "_apply_weight_decay"
 
-def install_weight_decay_hook(optimizer, select, coefficient):
+
+def initial_learning_rate(optimizer):
+    """The learning rate ``optimizer`` starts from (a schedule at step 0),
+    whatever step it has reached; ``optimizer.learning_rate`` is the rate at
+    the current step."""
+    rate = optimizer._learning_rate
+    if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+        return float(keras.ops.convert_to_numpy(rate(0)))
+    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+
+
+def install_weight_decay_hook(optimizer, select, coefficient, owner):
     """Make ``optimizer`` apply ``w ← w − c·w`` to ``select(variables)``.
 
     Keras calls the private hook ``_apply_weight_decay(variables)`` from every
@@ -16,7 +29,17 @@ def install_weight_decay_hook(optimizer, select, coefficient):
     ``coefficient()`` returns the scalar ``c`` of the current step. The
     TensorFlow and torch branches exist because Keras offers no public op for
     them (a cross-replica update; an in-place multiply).
+
+    An optimizer has one hook: a second would silently replace the first
+    (``owner``, the wrapper's name, says whose it is), so it is refused.
     """
+    if _HOOK in vars(optimizer):
+        raise ValueError(
+            f"The optimizer {optimizer.name!r} already has the decoupled weight decay "
+            f"of {getattr(optimizer, '_weight_decay_owner', 'another wrapper')!r}; a "
+            f"second wrapper ({owner!r}) would replace it. Give each "
+            "DecoupledWeightDecay its own optimizer instance."
+        )
     if keras.backend.backend() == "tensorflow":
 
         def hook(variables):
@@ -66,4 +89,5 @@ def install_weight_decay_hook(optimizer, select, coefficient):
             for v in chosen:
                 v.assign(v - v * keras.ops.cast(c, v.dtype))
 
-    object.__setattr__(optimizer, "_apply_weight_decay", hook)
+    object.__setattr__(optimizer, _HOOK, hook)
+    object.__setattr__(optimizer, "_weight_decay_owner", owner)

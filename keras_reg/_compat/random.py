@@ -1,6 +1,8 @@
-"""Seed generators: per-replica seeds under tf.distribute, and a compile-friendly draw."""
+"""Seeds: per-replica seeds under tf.distribute, a compile-friendly draw, and
+Keras's rules for int and ``None`` seeds."""
 
 import keras
+from keras.src.random import seed_generator
 
 
 def per_replica_seed(generator):
@@ -44,16 +46,24 @@ class _ReplicaFoldedSeed(keras.random.SeedGenerator):
 
 
 def next_seed_state(seed):
-    """``seed.next()`` (the state, then advance the counter), traceable by
-    ``torch.compile``.
+    """The ``[key, counter]`` state for one draw from ``seed``, advancing it.
+
+    ``seed`` follows ``keras.random``'s rules: an int gives the fixed state
+    ``[seed, 0]`` (the first draw of ``SeedGenerator(seed)``), ``None`` draws
+    from Keras's global generator (refused, with Keras's message, inside a
+    JAX trace), and a ``SeedGenerator`` gives its state, then advances it.
+    A generator is first folded per replica (``per_replica_seed``).
 
     Keras's ``SeedGenerator.next`` builds its increment with ``np.array``,
     which torch.compile cannot trace: each dropout layer then splits the
     compiled graph in two (measured: a 3.2 M-element Dropout forward took
-    78 ms instead of 7 ms under torch.compile). The same update is written
-    here with tensor ops; other seed objects (e.g. the replica-folded view
-    below) keep their own ``next``.
+    78 ms instead of 7 ms under torch.compile). For a plain generator the same
+    update is written here with tensor ops; other generators (e.g. the
+    replica-folded view above) keep their own ``next``.
     """
+    if not isinstance(seed, keras.random.SeedGenerator):
+        return seed_generator.draw_seed(seed)
+    seed = per_replica_seed(seed)
     if type(seed) is not keras.random.SeedGenerator:
         return seed.next()
     # `* 1` copies: torch's assign writes in place into the same storage.
@@ -61,3 +71,11 @@ def next_seed_state(seed):
     step = keras.ops.cast(keras.ops.arange(2) == 1, state.dtype)  # [0, 1]
     seed.state.assign(state + step)
     return state
+
+
+def seed_for_keras_random(seed):
+    """``seed`` as passed to a ``keras.random`` function: a generator folded
+    per replica (``per_replica_seed``), an int or ``None`` as it is."""
+    if isinstance(seed, keras.random.SeedGenerator):
+        return per_replica_seed(seed)
+    return seed

@@ -2,8 +2,11 @@
 
 Each child runs on the whole batch and the result is selected per sample
 (``where``), so every sample gets its own coin flip while the batch stays one
-vectorized call. Children must keep the shape of their input. Any Keras or
-keras_reg preprocessing layer can be a child, and combinators nest.
+vectorized call. Children must keep the shape of their input (checked when
+the combinator is built, and again on each traced shape). Any Keras or
+keras_reg preprocessing layer can be a child, and combinators nest; a
+combinator makes the same checks on its input as its children (the text
+layers' integer token ids, for instance), before Keras converts it.
 """
 
 import keras
@@ -14,9 +17,7 @@ from keras_reg.augment._base import AugmentationLayer
 
 def _check_layer(layer, name):
     if not isinstance(layer, keras.layers.Layer):
-        raise TypeError(
-            f"Argument `{name}` must be a Keras layer. Received: {name}={layer!r}."
-        )
+        raise TypeError(f"Argument `{name}` must be a Keras layer. Received: {name}={layer!r}.")
     return layer
 
 
@@ -38,9 +39,53 @@ def _children_dtype(kwargs, layers):
     return kwargs
 
 
+def _known_dims_differ(a, b):
+    return len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b))
+
+
 class _Combinator(AugmentationLayer):
-    def _run(self, layer, batch):
+    def _children(self):
+        """``(argument name, layer)`` for each child, as the messages name them."""
+        return [(f"layers[{j}]", layer) for j, layer in enumerate(self.layers)]
+
+    def __call__(self, inputs, *args, **kwargs):
+        return super().__call__(self._check_call_inputs(inputs), *args, **kwargs)
+
+    def _check_call_inputs(self, inputs):
+        """The children's own checks of what the caller passed (e.g. integer
+        token ids), run before Keras converts it to this layer's dtype."""
+        for _, child in self._children():
+            check = getattr(child, "_check_call_inputs", None)
+            if check is not None:
+                inputs = check(inputs)
+        return inputs
+
+    def _check_same_shape(self, name, child, input_shape, output_shape):
+        if _known_dims_differ(tuple(input_shape), tuple(output_shape)):
+            raise ValueError(
+                f"{type(self).__name__}: argument `{name}` ({type(child).__name__} "
+                f"{child.name!r}) changes the shape of its input: {tuple(input_shape)} -> "
+                f"{tuple(output_shape)}. Each sample takes either a child's output or its "
+                "input, so children must keep the shape (resize or crop before or after "
+                "the combinator)."
+            )
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if input_shape is None:
+            return  # tf.data builds without a shape: `_run` checks each traced shape
+        spec = keras.KerasTensor(tuple(input_shape), dtype=self.compute_dtype)
+        for name, child in self._children():
+            try:
+                output = child.compute_output_spec(spec)
+            except Exception:  # no symbolic shape for this child: `_run` checks at call
+                continue
+            if isinstance(output, keras.KerasTensor):
+                self._check_same_shape(name, child, input_shape, output.shape)
+
+    def _run(self, name, layer, batch):
         out = layer(batch, training=True)
+        self._check_same_shape(name, layer, batch.shape, out.shape)
         return self.ops.cast(out, self.compute_dtype)
 
     def _per_sample(self, flags, batch):
@@ -85,19 +130,18 @@ class RandomApply(_Combinator):
         self.layer = layer
         self.rate = _validation.check_rate(rate, upper_inclusive=True)
 
+    def _children(self):
+        return [("layer", self.layer)]
+
     def augment(self, batch):
         batch = self.ops.cast(batch, self.compute_dtype)
-        out = self._run(self.layer, batch)
+        out = self._run("layer", self.layer, batch)
         apply = self.uniform((self.ops.shape(batch)[0],)) < self.rate
         return self.ops.where(self._per_sample(apply, batch), out, batch)
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"layer": keras.saving.serialize_keras_object(self.layer), "rate": self.rate}
-        )
-        return config
-
+        layer = keras.saving.serialize_keras_object(self.layer)
+        return {**super().get_config(), "layer": layer, "rate": self.rate}
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -127,6 +171,11 @@ class RandomChoice(_Combinator):
         super().__init__(seed=seed, **_children_dtype(kwargs, layers))
         self.layers = layers
         if weights is not None:
+            if isinstance(weights, (str, bytes, dict)) or not hasattr(weights, "__len__"):
+                raise TypeError(
+                    "Argument `weights` must be a list of non-negative numbers, one per layer, "
+                    f"or None. Received: weights={weights!r}."
+                )
             weights = [
                 _validation.check_non_negative(w, f"weights[{i}]") for i, w in enumerate(weights)
             ]
@@ -153,19 +202,13 @@ class RandomChoice(_Combinator):
         for j, layer in enumerate(self.layers):
             if weights[j] == 0:
                 continue
-            out = self.ops.where(self._per_sample(choice == j, batch), self._run(layer, batch), out)
+            chosen = self._per_sample(choice == j, batch)
+            out = self.ops.where(chosen, self._run(f"layers[{j}]", layer, batch), out)
         return out
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "layers": [keras.saving.serialize_keras_object(x) for x in self.layers],
-                "weights": self.weights_,
-            }
-        )
-        return config
-
+        layers = [keras.saving.serialize_keras_object(x) for x in self.layers]
+        return {**super().get_config(), "layers": layers, "weights": self.weights_}
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -206,13 +249,10 @@ class SomeOf(_Combinator):
         chosen = keys <= nth_smallest
         for j, layer in enumerate(self.layers):
             flags = self._per_sample(chosen[:, j], batch)
-            batch = self.ops.where(flags, self._run(layer, batch), batch)
+            batch = self.ops.where(flags, self._run(f"layers[{j}]", layer, batch), batch)
         return batch
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"layers": [keras.saving.serialize_keras_object(x) for x in self.layers], "n": self.n}
-        )
-        return config
+        layers = [keras.saving.serialize_keras_object(x) for x in self.layers]
+        return {**super().get_config(), "layers": layers, "n": self.n}
 

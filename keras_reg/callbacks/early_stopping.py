@@ -1,5 +1,6 @@
 """Restore-best early stopping that survives NaNs, noise and crashes."""
 
+import os
 import warnings
 
 import keras
@@ -87,9 +88,11 @@ class EarlyStopping(keras.callbacks.Callback):
 
     Example:
 
-    >>> stop = keras_reg.callbacks.EarlyStopping("val_loss", patience=10,
-    ...                                          smoothing=0.6)
-    >>> model.fit(x, y, validation_split=0.2, epochs=200, callbacks=[stop])
+    ```python
+    stop = keras_reg.callbacks.EarlyStopping("val_loss", patience=10,
+                                             smoothing=0.6)
+    model.fit(x, y, validation_split=0.2, epochs=200, callbacks=[stop])
+    ```
     """
 
     best = _tracked("best", "The best (smoothed) monitored value, or None.")
@@ -100,18 +103,18 @@ class EarlyStopping(keras.callbacks.Callback):
 
     def __init__(
         self,
-        monitor="val_loss",
-        mode="auto",
-        patience=5,
-        min_delta=0.0,
-        min_delta_mode="absolute",
-        baseline=None,
-        start_from_epoch=0,
-        restore_best_weights=True,
-        smoothing=0.0,
-        snapshot="memory",
-        backup_dir=None,
-        verbose=0,
+        monitor: str = "val_loss",
+        mode: str = "auto",
+        patience: int = 5,
+        min_delta: float = 0.0,
+        min_delta_mode: str = "absolute",
+        baseline: float | None = None,
+        start_from_epoch: int = 0,
+        restore_best_weights: bool = True,
+        smoothing: float = 0.0,
+        snapshot: str | os.PathLike = "memory",
+        backup_dir: str | os.PathLike | None = None,
+        verbose: int = 0,
     ):
         super().__init__()
         if not isinstance(monitor, str) or not monitor:

@@ -1,66 +1,56 @@
 import keras
 
-from keras_reg import _validation
-from keras_reg.layers._base import DropoutBase
-from keras_reg.layers._hash_random import inverted_dropout
+from keras_reg import ops
+from keras_reg.layers._base import NoiseShapeDropoutBase
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class Dropout(DropoutBase):
+class Dropout(NoiseShapeDropoutBase):
     """Inverted dropout.
 
-    During training each unit is kept with probability ``1 - p`` and scaled so
-    the expectation is unchanged; at inference the layer is the identity:
+    During training each unit is zeroed with probability ``p = rate`` and the
+    others are scaled so the expectation is unchanged; at inference the layer
+    is the identity:
 
-        y = x / (1 - p)   with probability 1 - p
-        y = 0             with probability p
+        y = x · m / (1 - p),   m ~ Bernoulli(1 - p)
 
-    Unlike ``keras.layers.Dropout`` the rate must lie in ``[0, 1)`` (``rate=1``
-    would divide by zero), integer inputs are refused, the input dtype is kept
-    (float16/bfloat16 in, same dtype out) and a ``noise_shape`` that cannot
-    broadcast to the input is reported at build time.
-
-    The mask comes from a counter-based hash of the layer's
-    ``SeedGenerator`` draw (see ``keras_reg.layers._hash_random``), not from
-    ``keras.random``: one implementation on every backend, bit-identical
-    masks for a given seed on all three, and on CPU 1.2-350x faster than
-    ``keras.layers.Dropout`` on large tensors (300x under TensorFlow's XLA);
-    in torch eager it is slower below ~10 K elements, where ~25 op dispatches
-    cost more than the mask (benchmarks/RESULTS.md). A unit is kept with
-    probability ``1 - p`` to within 2**-32. The mask is applied by a
-    multiply, as in ``tf.nn.dropout``: a dropped ``inf``/``NaN`` input
-    becomes NaN, not 0, so a numerical problem is not hidden by the mask.
+    A drop-in replacement for ``keras.layers.Dropout`` (same arguments), with
+    a mask made by a counter-based hash of the layer's ``SeedGenerator`` draw
+    (bit-identical on every backend for a given seed, and far cheaper than the
+    backends' generators under XLA, ``jax.jit`` and ``torch.compile``; see
+    the "Fast masks" section of the docs). The differences from Keras's layer
+    are listed in the docs ("Differences from Keras's layers"): ``rate`` must
+    be below 1, integer inputs are refused, the input dtype is kept
+    (float16/bfloat16 in, the same dtype out), and a ``noise_shape`` that does
+    not broadcast to the input is reported when the layer is first called.
+    The math is ``keras_reg.ops.dropout``.
 
     Args:
-        rate: probability ``p`` of dropping a unit, in ``[0, 1)``.
-        noise_shape: optional shape of the Bernoulli mask, broadcast to the
-            input; ``None`` entries take the input's size. E.g. for inputs
-            ``(batch, time, features)``, ``noise_shape=(None, 1, None)`` drops
+        rate: the probability ``p`` of dropping a unit, a float in ``[0, 1)``.
+        noise_shape: optional shape of the mask, broadcast to the input; each
+            entry ``None`` (the input's size), ``1`` or the input's size. E.g.
+            for inputs ``(batch, time, features)``, ``(None, 1, None)`` drops
             the same features at every time step.
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+        seed: int in ``[0, 2**31 - 1]`` seeding the layer's
+            ``keras.random.SeedGenerator``, or ``None`` for a random seed.
+        **kwargs: base layer arguments (``name``, ``dtype``, ...).
+
+    Call arguments:
+        inputs: floating-point tensor of any rank.
+        training: Python boolean: whether to apply dropout (``True``) or
+            return the inputs unchanged (``False``, the default).
 
     Example:
 
-    >>> layer = keras_reg.layers.Dropout(0.5, seed=1)
-    >>> y = layer(keras.ops.ones((2, 4)), training=True)  # entries are 0 or 2
+    ```python
+    layer = keras_reg.layers.Dropout(0.5, seed=1)
+    y = layer(keras.ops.ones((2, 4)), training=True)  # entries are 0 or 2
+    ```
 
-    Reference: Srivastava et al., "Dropout: A Simple Way to Prevent Neural
-    Networks from Overfitting", JMLR 2014.
+    Reference:
+        Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks
+        from Overfitting", JMLR 15, 2014.
     """
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        super().__init__(rate, seed=seed, **kwargs)
-        self.noise_shape = _validation.check_noise_shape(noise_shape)
-
-    def build(self, input_shape):
-        _validation.check_noise_shape_broadcasts(
-            self.noise_shape, input_shape, type(self).__name__
-        )
-
     def _apply(self, inputs):
-        return inverted_dropout(inputs, self.rate, self._seed(), self.noise_shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config["noise_shape"] = self.noise_shape
-        return config
+        return ops.dropout(inputs, self.rate, self.noise_shape, self.seed_generator)

@@ -3,7 +3,9 @@ import math
 from keras_reg import _validation
 
 
-def normalized_weight_decay(lambda_norm, batch_size, num_train_samples, epochs):
+def normalized_weight_decay(
+    lambda_norm: float, batch_size: int, num_train_samples: int, epochs: int
+) -> float:
     """Weight decay from its normalized value (Loshchilov & Hutter, ICLR 2019):
 
         λ = λ_norm · sqrt(b / (B · T))
@@ -19,8 +21,9 @@ def normalized_weight_decay(lambda_norm, batch_size, num_train_samples, epochs):
 
     Example:
 
-    >>> round(keras_reg.optimizers.normalized_weight_decay(0.05, 128, 50_000, 100), 6)
-    0.000253
+    ```python
+    round(keras_reg.optimizers.normalized_weight_decay(0.05, 128, 50_000, 100), 6)  # -> 0.000253
+    ```
     """
     lambda_norm = _validation.check_non_negative(lambda_norm, "lambda_norm")
     b = _validation.check_positive_int(batch_size, "batch_size")

@@ -2,17 +2,24 @@
 
 import keras
 
-from keras_reg.optimizers.decoupled_weight_decay import DecoupledWeightDecay
+from keras_reg.optimizers.decoupled_weight_decay import DECAY_OPTIONS, DecoupledWeightDecay
+
+_Schedule = keras.optimizers.schedules.LearningRateSchedule
 
 
 class _Preset(DecoupledWeightDecay):
-    """A DecoupledWeightDecay whose inner optimizer is built from flat args.
+    """A DecoupledWeightDecay whose wrapped optimizer, an ``inner_class``, is
+    built from the same flat arguments: the decay options go to the wrapper,
+    everything else to the wrapped optimizer. Its config is flat too, so
+    ``AdamW.from_config(AdamW(...).get_config())`` works."""
 
-    Its config is flat too (the inner optimizer's arguments next to the decay
-    arguments), so ``AdamW.from_config(AdamW(...).get_config())`` works.
-    """
+    inner_class = None
+    inner_name = None
 
-    _inner_cls = None
+    def __init__(self, weight_decay, name, **kwargs):
+        decay_options = {k: kwargs.pop(k) for k in DECAY_OPTIONS if k in kwargs}
+        inner = self.inner_class(name=self.inner_name, **kwargs)
+        super().__init__(inner, weight_decay, name=name, **decay_options)
 
     def get_config(self):
         inner = self.inner_optimizer.get_config()
@@ -24,13 +31,7 @@ class _Preset(DecoupledWeightDecay):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        for key in ("learning_rate", "weight_decay"):
-            if isinstance(config.get(key), dict):
-                config[key] = keras.saving.deserialize_keras_object(
-                    config[key], custom_objects=custom_objects
-                )
-        return cls(**config)
+        return cls._from_decay_config(config, custom_objects)
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -53,50 +54,43 @@ class AdamW(_Preset):
         beta_2: as ``keras.optimizers.Adam``.
         epsilon: as ``keras.optimizers.Adam``.
         amsgrad: as ``keras.optimizers.Adam``.
-        decay_mode: as :class:`DecoupledWeightDecay`.
-        exclude: as :class:`DecoupledWeightDecay`.
-        exclude_bias_and_norm: as :class:`DecoupledWeightDecay`.
-        base_learning_rate: as :class:`DecoupledWeightDecay`.
-        **kwargs: other ``keras.optimizers.Adam`` arguments (``clipnorm``,
-            ``use_ema``, ``gradient_accumulation_steps``, ...).
+        name: optimizer name.
+        **kwargs: the decay options of :class:`DecoupledWeightDecay`
+            (``decay_mode``, ``exclude``, ``exclude_bias_and_norm``,
+            ``base_learning_rate``) and the other ``keras.optimizers.Adam``
+            arguments (``clipnorm``, ``use_ema``,
+            ``gradient_accumulation_steps``, ...).
 
     Example:
 
-    >>> opt = keras_reg.optimizers.AdamW(1e-3, weight_decay=0.05)
+    ```python
+    opt = keras_reg.optimizers.AdamW(1e-3, weight_decay=0.05, exclude=["embedding"])
+    ```
     """
+
+    inner_class = keras.optimizers.Adam
+    inner_name = "adam"
 
     def __init__(
         self,
-        learning_rate=1e-3,
-        weight_decay=1e-2,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        decay_mode="lr",
-        exclude=None,
-        exclude_bias_and_norm=True,
-        base_learning_rate=None,
-        name="adamw",
+        learning_rate: float | _Schedule = 1e-3,
+        weight_decay: float | _Schedule = 1e-2,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str = "adamw",
         **kwargs,
     ):
-        inner = keras.optimizers.Adam(
+        super().__init__(
+            weight_decay,
+            name,
             learning_rate=learning_rate,
             beta_1=beta_1,
             beta_2=beta_2,
             epsilon=epsilon,
             amsgrad=amsgrad,
-            name="adam",
             **kwargs,
-        )
-        super().__init__(
-            inner,
-            weight_decay,
-            decay_mode=decay_mode,
-            exclude=exclude,
-            exclude_bias_and_norm=exclude_bias_and_norm,
-            base_learning_rate=base_learning_rate,
-            name=name,
         )
 
 
@@ -114,43 +108,36 @@ class SGDW(_Preset):
         momentum: as ``keras.optimizers.SGD``.
         nesterov: as ``keras.optimizers.SGD``.
         weight_decay: ``λ`` (float >= 0 or schedule).
-        decay_mode: as :class:`DecoupledWeightDecay`.
-        exclude: as :class:`DecoupledWeightDecay`.
-        exclude_bias_and_norm: as :class:`DecoupledWeightDecay`.
-        base_learning_rate: as :class:`DecoupledWeightDecay`.
-        **kwargs: other ``keras.optimizers.SGD`` arguments.
+        name: optimizer name.
+        **kwargs: the decay options of :class:`DecoupledWeightDecay`
+            (``decay_mode``, ``exclude``, ``exclude_bias_and_norm``,
+            ``base_learning_rate``) and the other ``keras.optimizers.SGD``
+            arguments.
 
     Example:
 
-    >>> opt = keras_reg.optimizers.SGDW(0.1, momentum=0.9, weight_decay=5e-4)
+    ```python
+    opt = keras_reg.optimizers.SGDW(0.1, momentum=0.9, weight_decay=5e-4)
+    ```
     """
+
+    inner_class = keras.optimizers.SGD
+    inner_name = "sgd"
 
     def __init__(
         self,
-        learning_rate=1e-2,
-        momentum=0.9,
-        nesterov=False,
-        weight_decay=5e-4,
-        decay_mode="lr",
-        exclude=None,
-        exclude_bias_and_norm=True,
-        base_learning_rate=None,
-        name="sgdw",
+        learning_rate: float | _Schedule = 1e-2,
+        momentum: float = 0.9,
+        nesterov: bool = False,
+        weight_decay: float | _Schedule = 5e-4,
+        name: str = "sgdw",
         **kwargs,
     ):
-        inner = keras.optimizers.SGD(
+        super().__init__(
+            weight_decay,
+            name,
             learning_rate=learning_rate,
             momentum=momentum,
             nesterov=nesterov,
-            name="sgd",
             **kwargs,
-        )
-        super().__init__(
-            inner,
-            weight_decay,
-            decay_mode=decay_mode,
-            exclude=exclude,
-            exclude_bias_and_norm=exclude_bias_and_norm,
-            base_learning_rate=base_learning_rate,
-            name=name,
         )

@@ -29,13 +29,25 @@ class Orthogonal(keras.regularizers.Regularizer):
         factor: strength ``>= 0``.
         mode: ``"rows"`` or ``"columns"``.
 
+    Call arguments:
+        x: the kernel, of rank >= 2.
+
+    Returns:
+        the penalty, a float32 scalar.
+
     Example:
 
-    >>> conv = keras.layers.Conv2D(
-    ...     64, 3, kernel_regularizer=keras_reg.regularizers.Orthogonal(1e-4, mode="columns"))
+    ```python
+    conv = keras.layers.Conv2D(
+        64, 3, kernel_regularizer=keras_reg.regularizers.Orthogonal(1e-4, mode="columns"))
+    ```
+
+    Reference:
+        Bansal, Chen & Wang, "Can We Gain More from Orthogonality
+        Regularizations in Training Deep Networks?", NeurIPS 2018.
     """
 
-    def __init__(self, factor=0.01, mode="rows"):
+    def __init__(self, factor: float = 0.01, mode: str = "rows"):
         self.factor = _validation.check_non_negative(factor, "factor")
         self.mode = _validation.check_choice(mode, "mode", ("rows", "columns"))
 
@@ -53,5 +65,5 @@ class Orthogonal(keras.regularizers.Regularizer):
         identity = keras.ops.eye(gram.shape[0], dtype="float32")
         return self.factor * keras.ops.sum(keras.ops.square(gram - identity))
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {"factor": self.factor, "mode": self.mode}

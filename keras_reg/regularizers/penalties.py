@@ -17,7 +17,7 @@ class L2(keras.regularizers.Regularizer):
     """L2 penalty with the ½ convention: ``(l2 / 2) · Σ w²``.
 
     Its gradient is exactly ``l2 · w``, so ``SGD(lr) + L2(λ)`` takes the step
-    ``w ← w − lr·(g + λ·w)`` — the classic L2-regularized SGD of the tutorial.
+    ``w ← w − lr·(g + λ·w)``, the textbook L2-regularized SGD.
     **Keras's own** ``keras.regularizers.L2(l2)`` **has no ½**: its penalty is
     ``l2 · Σ w²`` with gradient ``2·l2·w``; ``keras_reg.regularizers.L2(2·a)``
     equals ``keras.regularizers.L2(a)``.
@@ -30,18 +30,30 @@ class L2(keras.regularizers.Regularizer):
     Args:
         l2: strength ``λ >= 0``.
 
+    Call arguments:
+        x: the weight tensor (any shape and float dtype).
+
+    Returns:
+        the penalty, a float32 scalar.
+
     Example:
 
-    >>> keras.layers.Dense(64, kernel_regularizer=keras_reg.regularizers.L2(1e-4))
+    ```python
+    keras.layers.Dense(64, kernel_regularizer=keras_reg.regularizers.L2(1e-4))
+    ```
+
+    Reference:
+        Krogh & Hertz, "A Simple Weight Decay Can Improve Generalization",
+        NeurIPS 1991.
     """
 
-    def __init__(self, l2=0.01):
+    def __init__(self, l2: float = 0.01):
         self.l2 = _validation.check_non_negative(l2, "l2")
 
     def __call__(self, x):
         return 0.5 * self.l2 * keras.ops.sum(keras.ops.square(_float32(x)))
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {"l2": self.l2}
 
 
@@ -54,24 +66,36 @@ class L1(keras.regularizers.Regularizer):
     Args:
         l1: strength ``>= 0``.
 
+    Call arguments:
+        x: the weight tensor (any shape and float dtype).
+
+    Returns:
+        the penalty, a float32 scalar.
+
     Example:
 
-    >>> keras.layers.Dense(64, kernel_regularizer=keras_reg.regularizers.L1(1e-5))
+    ```python
+    keras.layers.Dense(64, kernel_regularizer=keras_reg.regularizers.L1(1e-5))
+    ```
+
+    Reference:
+        Tibshirani, "Regression Shrinkage and Selection via the Lasso",
+        JRSS B 1996.
     """
 
-    def __init__(self, l1=0.01):
+    def __init__(self, l1: float = 0.01):
         self.l1 = _validation.check_non_negative(l1, "l1")
 
     def __call__(self, x):
         return self.l1 * keras.ops.sum(keras.ops.abs(_float32(x)))
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {"l1": self.l1}
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
 class L1L2(keras.regularizers.Regularizer):
-    """Elastic net: ``l1 · Σ |w| + (l2 / 2) · Σ w²`` (Zou & Hastie 2005).
+    """Elastic net: ``l1 · Σ |w| + (l2 / 2) · Σ w²``.
 
     The L2 part uses the same ½ as :class:`L2` (Keras's ``L1L2`` has none).
 
@@ -79,12 +103,24 @@ class L1L2(keras.regularizers.Regularizer):
         l1: L1 strength ``>= 0``.
         l2: L2 strength ``>= 0``.
 
+    Call arguments:
+        x: the weight tensor (any shape and float dtype).
+
+    Returns:
+        the penalty, a float32 scalar.
+
     Example:
 
-    >>> reg = keras_reg.regularizers.L1L2(l1=1e-5, l2=1e-4)
+    ```python
+    reg = keras_reg.regularizers.L1L2(l1=1e-5, l2=1e-4)
+    ```
+
+    Reference:
+        Zou & Hastie, "Regularization and Variable Selection via the Elastic
+        Net", JRSS B 2005.
     """
 
-    def __init__(self, l1=0.0, l2=0.0):
+    def __init__(self, l1: float = 0.0, l2: float = 0.0):
         self.l1 = _validation.check_non_negative(l1, "l1")
         self.l2 = _validation.check_non_negative(l2, "l2")
 
@@ -94,5 +130,5 @@ class L1L2(keras.regularizers.Regularizer):
             keras.ops.square(x)
         )
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {"l1": self.l1, "l2": self.l2}

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from keras_reg.augment import AugmentationLayer, RandomApply, RandomChoice, SomeOf
-from tests.helpers import Z_BOUND, binomial_sd, save_and_load, to_numpy
+from tests.helpers import Z_BOUND, assert_raises_each, binomial_sd, save_and_load, to_numpy
 
 
 @keras.saving.register_keras_serializable(package="keras_reg_tests")
@@ -103,3 +103,76 @@ def test_combinators_of_text_layers_keep_integer_token_ids(combinator):
         assert set(kept) <= set(range(1, 11)) and len(kept) >= 7
     assert layer.get_config()["dtype"] is not None
     assert type(layer).from_config(layer.get_config()).compute_dtype == "int32"
+
+
+def _text_combinators():
+    from keras_reg.augment import text
+
+    swap, insert = text.RandomSwap(0.3, seed=1), text.RandomInsertion({2: [3]}, 0.3, seed=2)
+    return {
+        "apply": RandomApply(insert, rate=0.5, seed=3),
+        "choice": RandomChoice([swap, insert], seed=3),
+        "some_of": SomeOf([swap, insert], n=1, seed=3),
+        "nested": SomeOf([RandomApply(RandomChoice([swap, insert]), 0.5)], n=1),
+    }
+
+
+@pytest.mark.parametrize("combinator", ["apply", "choice", "some_of", "nested"])
+def test_combinators_keep_their_childrens_input_checks(combinator):
+    import tensorflow as tf
+
+    layer = _text_combinators()[combinator]
+    # Each child alone refuses these; before, the combinator cast floats to
+    # int32 and passed negative or too large ids on.
+    with pytest.raises(TypeError, match="integer token ids"):
+        layer(np.full((2, 4), 2.5, "float32"))
+    with pytest.raises(ValueError, match=r"RandomInsertion.*\[0, 2147483647\]"):
+        layer(np.array([[2, -4, 0]], "int32"))
+    with pytest.raises(ValueError, match="2147483653"):
+        layer(np.array([[2, 2**31 + 5, 0]], "int64"))
+    with pytest.raises(TypeError, match="to_tensor"):
+        layer(tf.ragged.constant([[1, 2], [3]]))
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda child: RandomApply(child, rate=0.5), "`layer`"),
+        (lambda child: RandomChoice([AddConstant(), child], weights=[2, 1]), r"`layers\[1\]`"),
+        (lambda child: SomeOf([child, AddConstant()], n=1), r"`layers\[0\]`"),
+    ],
+)
+def test_a_child_that_changes_the_shape_is_refused_at_build(make, name):
+    import tensorflow as tf
+
+    match = rf"{name} \(Resizing 'resizing'\) changes the shape of its input: " \
+        r"\(None, 8, 8, 3\) -> \(None, 4, 4, 3\)"
+    with pytest.raises(ValueError, match=match):
+        keras.Sequential([keras.Input((8, 8, 3)), make(keras.layers.Resizing(4, 4))])
+    # tf.data builds without a shape: the traced call checks each child's output.
+    keras.utils.clear_session()
+    ds = tf.data.Dataset.from_tensor_slices(np.ones((4, 8, 8, 3), "float32")).batch(2)
+    with pytest.raises(ValueError, match="changes the shape"):
+        ds.map(make(keras.layers.Resizing(4, 4)))
+
+
+def test_hostile_arguments():
+    assert_raises_each([
+        (lambda: RandomApply(AddConstant(), rate=float("nan")), ValueError, "`rate`"),
+        (lambda: RandomApply(AddConstant(), rate=True), TypeError, "`rate`"),
+        (lambda: RandomChoice([AddConstant()], weights=3), TypeError, r"`weights`.*weights=3"),
+        (lambda: RandomChoice([AddConstant()], weights="1"), TypeError, "`weights`"),
+        (lambda: RandomChoice([AddConstant()], weights=[float("nan")]), ValueError, "weights"),
+        (lambda: RandomChoice([AddConstant(), AddConstant()], weights=[0, 0]), ValueError,
+         "positive sum"),
+        (lambda: RandomChoice(AddConstant()), ValueError, "`layers`"),
+        (lambda: SomeOf([AddConstant()], n=True), TypeError, "`n`"),
+        (lambda: SomeOf([AddConstant()], n=1.0), TypeError, "`n`"),
+        (lambda: RandomApply(AddConstant(), seed="0"), TypeError, "`seed`"),
+    ])
+
+
+def test_seed_makes_the_choice_reproducible():
+    children = [AddConstant(1.0), AddConstant(2.0)]
+    a, b = (_run(RandomChoice(children, seed=9))[:64] for _ in range(2))
+    np.testing.assert_array_equal(a, b)

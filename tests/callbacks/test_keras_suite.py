@@ -6,8 +6,8 @@ import callbacks``); the harness replaces that name, in the module only, by
 the class under test: keras_reg's (given Keras's defaults, see
 ``keras_reg_with_keras_defaults``) or, as the control, Keras's own. Every case
 runs on both, or is skipped for keras_reg with a reason that cites a
-difference written in docs/early_stopping.md ("Differences from
-keras.callbacks.EarlyStopping"); a companion test below checks what the
+difference written in docs/keras_differences.md ("Early
+stopping"); a companion test below checks what the
 skipped case checks through keras_reg's public behaviour.
 
 No case asserts exact message wording, so no assertion is relaxed.
@@ -31,7 +31,7 @@ keras_tests = pytest.importorskip(
     reason="this Keras wheel ships no test modules (Keras 3.8's does not)",
 )
 
-DIFFERENCES = "docs/early_stopping.md, 'Differences from keras.callbacks.EarlyStopping'"
+DIFFERENCES = "docs/keras_differences.md, 'Early stopping'"
 
 
 def keras_reg_with_keras_defaults(monitor="val_loss", min_delta=0, patience=0, verbose=0,

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from keras_reg import layers
-from keras_reg.layers.alpha_dropout import ALPHA_PRIME
+from keras_reg.ops._alpha_dropout import ALPHA_PRIME
 from tests.helpers import Z_BOUND, binomial_sd, to_numpy
+from tests.layers._via import draw, layer_and_function
 
 SELU_ALPHA, SELU_LAMBDA = 1.6732632423543772848, 1.0507009873554804934
 
@@ -18,10 +19,11 @@ def reference_affine(p):
 
 
 @pytest.mark.parametrize("p", [0.05, 0.2, 0.5])
-def test_keeps_zero_mean_unit_variance(p):
+@layer_and_function
+def test_keeps_zero_mean_unit_variance(p, via):
     n = 400_000
     x = np.random.default_rng(1).standard_normal((n // 400, 400)).astype("float32")
-    y = to_numpy(layers.AlphaDropout(p, seed=2)(x, training=True)).astype("float64")
+    y = to_numpy(draw(via, layers.AlphaDropout, x, p, seed=2)).astype("float64")
     a, b, alpha_prime = reference_affine(p)
 
     # Each output is either a*x + b (kept) or a*alpha' + b (dropped).
@@ -41,14 +43,25 @@ def test_constant_matches_selu():
     assert ALPHA_PRIME == pytest.approx(-1.7580993408473766, rel=1e-12)
 
 
-def test_noise_shape():
+@layer_and_function
+def test_noise_shape(via):
     x = np.zeros((16, 6, 8), "float32")
-    y = to_numpy(layers.AlphaDropout(0.5, noise_shape=(None, 1, None), seed=0)(x, training=True))
+    y = to_numpy(draw(via, layers.AlphaDropout, x, 0.5, seed=0, noise_shape=(None, 1, None)))
     assert np.all(y == y[:, :1, :])
 
 
-def test_dropped_non_finite_input_gives_nan():
+@layer_and_function
+def test_dropped_non_finite_input_gives_nan(via):
     x = np.full((50, 40), np.inf, "float32")
-    y = to_numpy(layers.AlphaDropout(0.5, seed=4)(x, training=True))
+    y = to_numpy(draw(via, layers.AlphaDropout, x, 0.5, seed=4))
     assert np.all(np.isnan(y) | np.isposinf(y))
     assert np.isnan(y).any() and np.isposinf(y).any()
+
+
+def test_malformed_noise_shape_is_value_error():
+    # Keras's AlphaDropout stores any noise_shape and fails inside `call`;
+    # keras_reg checks it as Dropout does, with Dropout's ValueError.
+    with pytest.raises(ValueError, match="noise_shape"):
+        layers.AlphaDropout(0.5, noise_shape="Invalid")
+    with pytest.raises(ValueError, match=r"noise_shape.*input_shape=\(4, 5\)"):
+        layers.AlphaDropout(0.5, noise_shape=(4, 3))(np.ones((4, 5), "float32"))

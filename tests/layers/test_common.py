@@ -58,20 +58,49 @@ def test_input_dtype_is_kept(cls, kwargs, shape, dtype):
 
 @pytest.mark.parametrize("cls,kwargs,shape", CASES, ids=IDS)
 def test_keras_layer_harness(cls, kwargs, shape):
-    # Keras's own layer test: config round trip, build, symbolic call,
-    # training step, mixed precision, and the seed generator count.
+    # Keras's own layer test, with what its tests of Dropout & co. ask:
+    # config round trip, build, symbolic and eager calls in training mode,
+    # built at instantiation (and not when a subclass overrides `build`), a
+    # compiled training step, mixed precision, the seed generator count and
+    # (torch) the torch parameters. (Inference: test_identity_at_inference.)
     testing.TestCase().run_layer_test(
         cls,
         init_kwargs={**kwargs, "seed": 3},
         input_shape=shape,
+        call_kwargs={"training": True},
         expected_output_shape=shape,
         expected_num_trainable_weights=0,
         expected_num_non_trainable_weights=0,
         expected_num_seed_generators=1,
         expected_num_losses=0,
         supports_masking=True,
-        run_training_check=False,  # no weights to train; fit is tested in test_model
+        assert_built_after_instantiation=True,
     )
+
+
+@pytest.mark.parametrize("cls,kwargs,shape", CASES, ids=IDS)
+def test_built_at_creation_unless_build_is_overridden(cls, kwargs, shape):
+    # Built at instantiation, so stateless_call (what jax.jit training uses)
+    # works before the layer has seen data, and matches a stateful call.
+    x = _input(shape) + 3.0
+    layer = cls(**kwargs, seed=4)
+    assert layer.built
+    state = [v.value for v in layer.non_trainable_variables]
+    y, new_state = layer.stateless_call([], state, x, training=True)
+    np.testing.assert_array_equal(
+        to_numpy(y), to_numpy(cls(**kwargs, seed=4)(x, training=True))
+    )
+    assert not np.array_equal(to_numpy(new_state[0]), to_numpy(state[0]))
+
+    # A subclass with its own `build` is built by it, at the first call.
+    class WithBuild(cls):
+        def build(self, input_shape):
+            self.seen_shape = tuple(input_shape)
+
+    layer = WithBuild(**kwargs)
+    assert not layer.built
+    layer(x)
+    assert layer.built and layer.seen_shape == shape
 
 
 @pytest.mark.parametrize("cls,kwargs,shape", CASES, ids=IDS)

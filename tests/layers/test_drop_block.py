@@ -1,8 +1,10 @@
+import keras
 import numpy as np
 import pytest
 
 from keras_reg import layers
 from tests.helpers import Z_BOUND, to_numpy
+from tests.layers._via import draw, layer_and_function
 
 
 def window_all(mask, bh, bw):
@@ -45,12 +47,13 @@ def dilate_count(vh, vw, bh, bw, h, w):
     ids=["square-odd", "nonsquare-even", "tall-even", "clamped"],
 )
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
-def test_dropped_regions_are_whole_blocks_at_the_right_rate(h, w, block, data_format):
+@layer_and_function
+def test_dropped_regions_are_whole_blocks_at_the_right_rate(via, h, w, block, data_format):
     rate, n, c = 0.15, 32, 8
     shape = (n, h, w, c) if data_format == "channels_last" else (n, c, h, w)
     x = np.ones(shape, "float32")
-    layer = layers.DropBlock2D(rate, block_size=block, data_format=data_format, seed=3)
-    y = to_numpy(layer(x, training=True))
+    kwargs = {"block_size": block, "data_format": data_format}
+    y = to_numpy(draw(via, layers.DropBlock2D, x, rate, seed=3, **kwargs))
     if data_format == "channels_first":
         y = np.moveaxis(y, 1, -1)
     dropped = y == 0
@@ -79,9 +82,10 @@ def test_dropped_regions_are_whole_blocks_at_the_right_rate(h, w, block, data_fo
     assert rate * 0.75 < expected <= rate + 1e-12
 
 
-def test_block_size_one_is_elementwise():
+@layer_and_function
+def test_block_size_one_is_elementwise(via):
     x = np.ones((64, 10, 10, 4), "float32")
-    y = to_numpy(layers.DropBlock2D(0.3, block_size=1, seed=0)(x, training=True))
+    y = to_numpy(draw(via, layers.DropBlock2D, x, 0.3, seed=0, block_size=1))
     assert abs(np.mean(y == 0) - 0.3) < 5 * np.sqrt(0.3 * 0.7 / y.size)
 
 
@@ -90,7 +94,37 @@ def test_bad_arguments():
         layers.DropBlock2D(0.1, block_size=0)
     with pytest.raises(TypeError, match="block_size"):
         layers.DropBlock2D(0.1, block_size=2.5)
-    with pytest.raises(ValueError, match="rank 4"):
-        layers.DropBlock2D(0.1).build((2, 8, 8))
-    with pytest.raises(ValueError, match="static height and width"):
-        layers.DropBlock2D(0.1).build((2, None, 8, 3))
+    with pytest.raises(TypeError, match="block_size"):
+        layers.DropBlock2D(0.1, block_size=True)
+
+
+@pytest.mark.parametrize("training", [False, True])
+def test_wrong_rank_fails_at_first_call(training):
+    with pytest.raises(ValueError, match=r"DropBlock2D expects inputs of rank 4.*\(rank 3\)"):
+        layers.DropBlock2D(0.1)(np.ones((2, 8, 8), "float32"), training=training)
+
+
+def test_unknown_height_fails_at_model_construction():
+    with pytest.raises(ValueError, match=r"static height and width.*\(None, None, 8, 3\)"):
+        layers.DropBlock2D(0.1)(keras.Input((None, 8, 3)))
+
+
+@pytest.mark.parametrize(
+    "shape,data_format",
+    [((2, 0, 6, 3), "channels_last"), ((2, 3, 6, 0), "channels_first")],
+    ids=["zero-height", "zero-width-channels-first"],
+)
+@pytest.mark.parametrize("training", [False, True])
+def test_empty_feature_map_is_value_error_naming_shape(shape, data_format, training):
+    # Was a ZeroDivisionError from the seed probability.
+    layer = layers.DropBlock2D(0.1, block_size=3, data_format=data_format, seed=0)
+    with pytest.raises(ValueError, match=rf"height and width of at least 1.*{shape}"):
+        layer(np.ones(shape, "float32"), training=training)
+
+
+@pytest.mark.parametrize("shape", [(0, 6, 6, 3), (2, 6, 6, 0)], ids=["no-samples", "no-channels"])
+def test_empty_batch_or_channels_pass_through(shape):
+    # Nothing to drop; torch's max_pool refused zero channels.
+    x = np.ones(shape, "float32")
+    y = layers.DropBlock2D(0.1, block_size=3, seed=0)(x, training=True)
+    assert tuple(y.shape) == shape

@@ -3,12 +3,14 @@ import pytest
 
 from keras_reg import layers
 from tests.helpers import Z_BOUND, binomial_sd, to_numpy
+from tests.layers._via import draw, layer_and_function
 
 
-def test_whole_samples_dropped_or_scaled():
+@layer_and_function
+def test_whole_samples_dropped_or_scaled(via):
     rate = 0.25
     x = np.ones((2000, 3, 4), "float32")
-    y = to_numpy(layers.DropPath(rate, seed=0)(x, training=True))
+    y = to_numpy(draw(via, layers.DropPath, x, rate, seed=0))
     per_sample = y.reshape(len(y), -1)
     assert np.all(per_sample == per_sample[:, :1])
     np.testing.assert_allclose(np.unique(per_sample), [0.0, 1 / (1 - rate)], rtol=1e-6)
@@ -27,3 +29,10 @@ def test_drop_path_rates_linear_schedule():
         layers.drop_path_rates(1.0, 4)
     with pytest.raises(ValueError, match="num_blocks"):
         layers.drop_path_rates(0.1, 0)
+
+
+@pytest.mark.parametrize("training", [False, True])
+def test_scalar_input_is_value_error_naming_shape(training):
+    # A scalar has no batch axis to draw per sample (was an IndexError).
+    with pytest.raises(ValueError, match=r"DropPath needs inputs of rank >= 1.*shape \(\)"):
+        layers.DropPath(0.5, seed=0)(np.float32(2.0), training=training)

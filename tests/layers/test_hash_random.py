@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from keras_reg import layers
-from keras_reg.layers import _hash_random
+from keras_reg.ops import _hash_random
 from tests.helpers import Z_BOUND, binomial_sd, to_numpy
 
 M1, M2 = np.uint32(0x7FEB352D), np.uint32(0x846CA68B)

@@ -7,27 +7,6 @@ from keras_reg import _validation
 from keras_reg.augment._base import AugmentationLayer
 
 
-def check_range(value, name, low=None, high=None):
-    """A pair (a, b) of finite numbers with a <= b inside [low, high]."""
-    ok = (
-        isinstance(value, (list, tuple))
-        and len(value) == 2
-        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-        and value[0] <= value[1]
-    )
-    if ok and low is not None:
-        ok = value[0] >= low
-    if ok and high is not None:
-        ok = value[1] <= high
-    if not ok:
-        bounds = f" within [{low}, {high}]" if low is not None or high is not None else ""
-        raise ValueError(
-            f"Argument `{name}` must be a pair (low, high) with low <= high{bounds}. "
-            f"Received: {name}={value!r}."
-        )
-    return (float(value[0]), float(value[1]))
-
-
 class AudioAugmentationLayer(AugmentationLayer):
     """Float batches; ``batch_rank`` 2 for waveforms, 3 for spectrograms."""
 
@@ -46,7 +25,8 @@ class AudioAugmentationLayer(AugmentationLayer):
         return self.uniform((self.ops.shape(x)[0], 1), low, high, dtype=x.dtype)
 
     def compute_output_spec(self, inputs, training=True):
-        return keras.KerasTensor(inputs.shape, dtype=inputs.dtype)
+        # Float inputs are cast to the compute dtype on the way in.
+        return keras.KerasTensor(inputs.shape, dtype=self.compute_dtype)
 
 
 class STFTLayer(AudioAugmentationLayer):
@@ -70,6 +50,18 @@ class STFTLayer(AudioAugmentationLayer):
                 f"{type(self).__name__} needs at least fft_length={self.fft_length} samples "
                 f"per waveform. Received input shape {tuple(input_shape)}."
             )
+
+    def call(self, inputs, training=True):
+        if training and len(inputs.shape) and inputs.shape[-1] is None:
+            # Only a traced TensorFlow graph (tf.data, a TensorFlow model with
+            # a variable-length input) leaves the length unknown.
+            raise ValueError(
+                f"{type(self).__name__} needs the number of samples to be known when the "
+                f"graph is traced (the STFT and the output length depend on it). Received "
+                f"input shape {tuple(inputs.shape)}. In tf.data, give every waveform one "
+                "length first (pad or crop, then `tf.ensure_shape`)."
+            )
+        return super().call(inputs, training=training)
 
     def get_config(self):
         config = super().get_config()

@@ -1,19 +1,75 @@
 """A batched phase vocoder on ``stft``/``istft`` with a per-sample rate.
 
 Output frame t reads the input at fractional frame ``s = t · rate``: the
-magnitude is interpolated linearly between frames floor(s) and floor(s)+1,
-and the phase accumulates each bin's measured advance between those frames
-(the expected advance ω·hop plus the wrapped deviation). Frames past the end
-of the input are silent. This is the algorithm of Flanagan & Golden (1966) in
-the form of Laroche & Dolson (1999) without phase locking.
+magnitude is interpolated linearly between frames floor(s) and floor(s) + 1,
+and the phase accumulates the phase advance measured between those two
+frames. Analysis and synthesis share one hop, so a frame's advance only
+matters modulo 2π and needs no unwrapping around the bin frequency. Frames
+past the end of the input are silent. This is the algorithm of Flanagan &
+Golden (1966) in the form of Laroche & Dolson (1999) without phase locking.
+
+**The boundary.** ``stft(center=True)`` reflects the waveform at both ends,
+so the first ``ceil(fft_length / 2 / hop)`` frames see a mirrored signal
+whose phase advances are not those of any steady sound. A textbook vocoder
+accumulates from frame 0: the error of those first advances then stays in
+every later frame unless each is used exactly once (rate 1, where they
+telescope). Below rate 1 they are used twice or more, the bins of one
+partial no longer add up in phase and the steady-state level drops by
+4.5 dB (librosa, which pads with zeros, loses about 1 dB the same way).
+Here the accumulation is anchored on the first frame that lies inside the
+waveform, and output frames that read earlier frames take the anchor's
+advance (its instantaneous frequencies), so every frame is consistent. The
+price: even at rate 1 the first ``fft_length`` samples are re-synthesized
+rather than copied.
 """
 
 import math
+
+import keras
+
+from keras_reg.augment.audio import _resample
+
+
+def _stft_dtype(x):
+    """``stft`` takes float32 or float64: half precision is computed in float32."""
+    dtype = keras.backend.standardize_dtype(x.dtype)
+    return dtype if dtype in ("float32", "float64") else "float32"
 
 
 def stretch(ops, x, rate, fft_length, hop_length, out_samples):
     """Time-stretch waveforms ``x`` (n, T) by ``rate`` (n, 1): rate > 1 is
     faster (shorter). Returns (n, out_samples), cropped or zero-padded."""
+    dtype = _stft_dtype(x)
+    y = _stretch(ops, ops.cast(x, dtype), ops.cast(rate, dtype), fft_length, hop_length,
+                 out_samples)
+    return ops.cast(y, x.dtype)
+
+
+def pitch_shift(ops, x, semitones, fft_length, hop_length, max_semitones):
+    """Shift waveforms ``x`` (n, T) by ``semitones`` (n, 1), keeping their
+    length: stretch to ``T · f`` samples (``f = 2^(s/12)``, pitch kept), then
+    read that at ``n · f``, low-passed at ``min(1, 1/f)`` of the Nyquist
+    frequency. ``max_semitones`` (a Python float) bounds ``semitones`` from
+    above: it sizes the stretched signal and the resampling kernel."""
+    dtype = _stft_dtype(x)
+    work = ops.cast(x, dtype)
+    samples = x.shape[1]
+    factor = ops.power(2.0, ops.cast(semitones, dtype) / 12.0)  # frequency ratio
+    largest = 2.0 ** (max_semitones / 12.0)
+    longest = max(int(math.ceil(samples * largest)) + 1, samples)
+    stretched = _stretch(ops, work, 1.0 / factor, fft_length, hop_length, longest)
+    positions = ops.cast(ops.arange(samples), dtype)[None, :] * factor
+    cutoff = ops.minimum(1.0 / factor, 1.0)
+    width = _resample.half_width(min(1.0, 1.0 / largest))
+    return ops.cast(_resample.resample(ops, stretched, positions, cutoff, width), x.dtype)
+
+
+def _wrap(ops, angle):
+    """Principal value in [-π, π]: keeps the cumulative sum small for float32."""
+    return angle - (2.0 * math.pi) * ops.round(angle * (0.5 / math.pi))
+
+
+def _stretch(ops, x, rate, fft_length, hop_length, out_samples):
     real, imag = ops.stft(x, fft_length, hop_length, fft_length, window="hann", center=True)
     frames, bins = real.shape[1], real.shape[2]
     out_frames = out_samples // hop_length + 1
@@ -25,37 +81,28 @@ def stretch(ops, x, rate, fft_length, hop_length, out_samples):
     alpha = (steps - lower)[:, :, None]
     lower = ops.cast(lower, "int32")
     inside = (lower < frames)[:, :, None]
-    i0 = ops.minimum(lower, frames - 1)[:, :, None]
-    i1 = ops.minimum(lower + 1, frames - 1)[:, :, None]
 
     def frame(values, index):
+        index = index[:, :, None]
         shape = (ops.shape(index)[0], index.shape[1], bins)
         return ops.take_along_axis(values, ops.broadcast_to(index, shape), 1)
 
+    i0 = ops.minimum(lower, frames - 1)
+    i1 = ops.minimum(lower + 1, frames - 1)
     mag = (1.0 - alpha) * frame(magnitude, i0) + alpha * frame(magnitude, i1)
     mag = ops.where(inside, mag, ops.zeros_like(mag))
 
-    omega_hop = ops.cast(ops.arange(bins), x.dtype) * (2.0 * math.pi * hop_length / fft_length)
-    advance = frame(phase, i1) - frame(phase, i0) - omega_hop
-    advance = advance - 2.0 * math.pi * ops.round(advance / (2.0 * math.pi))
-    advance = advance + omega_hop
-    # Exclusive cumulative sum: output frame 0 keeps the input's first phase.
-    accumulated = ops.cumsum(advance, axis=1) - advance + phase[:, :1, :]
+    # First frame whose window lies inside the waveform (see the module note).
+    anchor = min(-(-(fft_length // 2) // hop_length), frames - 2)
+    j0 = ops.clip(lower, anchor, frames - 2)
+    advance = _wrap(ops, frame(phase, j0 + 1) - frame(phase, j0))
+    # Output frame 0 sits `anchor` frames before the anchor, at its advance.
+    anchor_advance = _wrap(ops, phase[:, anchor + 1:anchor + 2] - phase[:, anchor:anchor + 1])
+    start = phase[:, anchor:anchor + 1] - anchor * anchor_advance
+    # Exclusive cumulative sum: frame t has the advances of frames 0..t-1.
+    accumulated = ops.cumsum(advance, axis=1) - advance + start
     out_real, out_imag = mag * ops.cos(accumulated), mag * ops.sin(accumulated)
-    y = ops.istft(
+    return ops.istft(
         (out_real, out_imag), fft_length, hop_length, fft_length,
         length=out_samples, window="hann", center=True,
     )
-    return y
-
-
-def resample_linear(ops, y, positions):
-    """Sample ``y`` (n, L) at fractional ``positions`` (n, T) by linear interpolation."""
-    length = y.shape[1]
-    lower = ops.floor(positions)
-    frac = positions - lower
-    lower = ops.cast(lower, "int32")
-    i0 = ops.clip(lower, 0, length - 1)
-    i1 = ops.clip(lower + 1, 0, length - 1)
-    value = (1.0 - frac) * ops.take_along_axis(y, i0, 1) + frac * ops.take_along_axis(y, i1, 1)
-    return ops.where(lower < length, value, ops.zeros_like(value))

@@ -1,6 +1,7 @@
 import keras
 
-from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer, check_range
+from keras_reg import _validation
+from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -24,7 +25,7 @@ class AddNoise(AudioAugmentationLayer):
 
     def __init__(self, snr_db=(5.0, 40.0), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.snr_db = check_range(snr_db, "snr_db")
+        self.snr_db = _validation.check_pair(snr_db, "snr_db")
 
     def augment(self, x):
         ops = self.ops

@@ -1,17 +1,18 @@
-import math
-
 import keras
 
+from keras_reg import _validation
 from keras_reg.augment.audio import _phase_vocoder
-from keras_reg.augment.audio._audio_layer import STFTLayer, check_range
+from keras_reg.augment.audio._audio_layer import STFTLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
 class PitchShift(STFTLayer):
     """Shift the pitch of each waveform by a random number of semitones,
     keeping its duration: stretch in time by ``2^(s/12)`` with the phase
-    vocoder (pitch kept), then resample back to the input length by linear
-    interpolation, which scales every frequency by ``2^(s/12)``.
+    vocoder (pitch kept), then resample back to the input length by
+    band-limited interpolation (a windowed sinc, low-passed below the new
+    Nyquist frequency when shifting up), which scales every frequency by
+    ``2^(s/12)`` and keeps the partials' levels.
 
     ``s ~ U[semitones]`` per waveform (fractional semitones allowed).
 
@@ -33,21 +34,13 @@ class PitchShift(STFTLayer):
     def __init__(self, semitones=(-4.0, 4.0), fft_length=512, hop_length=128, seed=None,
                  **kwargs):
         super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
-        self.semitones = check_range(semitones, "semitones", low=-24.0, high=24.0)
+        self.semitones = _validation.check_pair(semitones, "semitones", low=-24.0, high=24.0)
 
     def augment(self, x):
-        ops = self.ops
-        samples = x.shape[1]
-        steps = self.per_sample(x, *self.semitones)
-        factor = ops.power(2.0, steps / 12.0)  # frequency ratio
-        # Stretch to samples · factor (rate 1/factor), long enough for the
-        # largest factor, then read it at n · factor.
-        longest = int(math.ceil(samples * 2.0 ** (self.semitones[1] / 12.0))) + 1
-        stretched = _phase_vocoder.stretch(
-            ops, x, 1.0 / factor, self.fft_length, self.hop_length, max(longest, samples)
+        semitones = self.per_sample(x, *self.semitones)
+        return _phase_vocoder.pitch_shift(
+            self.ops, x, semitones, self.fft_length, self.hop_length, self.semitones[1]
         )
-        positions = ops.cast(ops.arange(samples), x.dtype)[None, :] * factor
-        return _phase_vocoder.resample_linear(ops, stretched, positions)
 
     def get_config(self):
         return {**super().get_config(), "semitones": self.semitones}

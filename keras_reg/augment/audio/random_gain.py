@@ -1,6 +1,7 @@
 import keras
 
-from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer, check_range
+from keras_reg import _validation
+from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -19,7 +20,7 @@ class RandomGain(AudioAugmentationLayer):
 
     def __init__(self, db=(-6.0, 6.0), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.db = check_range(db, "db")
+        self.db = _validation.check_pair(db, "db")
 
     def augment(self, x):
         return x * self.ops.power(10.0, self.per_sample(x, *self.db) / 20.0)

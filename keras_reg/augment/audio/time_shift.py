@@ -1,7 +1,7 @@
 import keras
 
+from keras_reg import _validation
 from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
-from keras_reg.augment.image._image_layer import check_magnitude
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -21,12 +21,16 @@ class TimeShift(AudioAugmentationLayer):
 
     def __init__(self, max_fraction=0.1, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.max_fraction = check_magnitude(max_fraction, "max_fraction", upper=1.0)
+        self.max_fraction = _validation.check_magnitude(max_fraction, "max_fraction", upper=1.0)
 
     def augment(self, x):
         ops = self.ops
         samples = x.shape[1]
-        limit = int(self.max_fraction * samples)
+        if samples is None:  # tf.data with waveforms of any length
+            samples = ops.shape(x)[1]
+            limit = ops.cast(self.max_fraction * ops.cast(samples, "float32"), "int32")
+        else:
+            limit = int(self.max_fraction * samples)
         shift = self.randint((ops.shape(x)[0], 1), -limit, limit + 1)
         source = ops.arange(samples, dtype="int32")[None, :] - shift
         inside = (source >= 0) & (source < samples)

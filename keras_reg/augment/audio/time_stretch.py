@@ -1,7 +1,8 @@
 import keras
 
+from keras_reg import _validation
 from keras_reg.augment.audio import _phase_vocoder
-from keras_reg.augment.audio._audio_layer import STFTLayer, check_range
+from keras_reg.augment.audio._audio_layer import STFTLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -11,7 +12,10 @@ class TimeStretch(STFTLayer):
     zero-padded back to the input length.
 
     ``rate ~ U[rate]`` per waveform; ``rate > 1`` plays faster (content ends
-    earlier, silence after), ``rate < 1`` slower (the end is cropped).
+    earlier, silence after), ``rate < 1`` slower (the end is cropped). The
+    steady-state level and the balance of partials are kept; the phase starts
+    from the first STFT frame inside the waveform, so the first
+    ``fft_length`` samples are re-synthesized even at rate 1.
 
     Args:
         rate: (low, high) speed factors, 0 < low <= high.
@@ -30,7 +34,7 @@ class TimeStretch(STFTLayer):
 
     def __init__(self, rate=(0.8, 1.25), fft_length=512, hop_length=128, seed=None, **kwargs):
         super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
-        self.rate = check_range(rate, "rate", low=1e-3)
+        self.rate = _validation.check_pair(rate, "rate", low=1e-3)
 
     def augment(self, x):
         rate = self.per_sample(x, *self.rate)

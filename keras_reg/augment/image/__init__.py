@@ -5,7 +5,8 @@ parameter meanings and a ``strength`` knob), ``RandomFlipRotation`` (one
 resampling), ``ColorJitter`` (fused, per image), ``TrivialAugment``,
 per-sample ``RandAugment`` and ``GaussianNoise`` (per-image strength,
 clipped to the value range). Images are channels last, in ``value_range``;
-outputs are float.
+outputs are float. Colour layers take greyscale or RGB images, geometric and
+noise layers any number of channels.
 """
 
 from keras_reg.augment.image.auto_augment import RandAugment, TrivialAugment

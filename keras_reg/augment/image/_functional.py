@@ -4,7 +4,10 @@ Every function takes ``ops`` (``keras.ops`` on the running backend, see
 ``AugmentationLayer.ops``), a batch ``x`` of shape (n, h, w, c) and
 per-sample magnitudes of shape (n, 1, 1, 1), so one vectorized call
 transforms each sample with its own parameter. Formulas follow the
-torchvision/PIL definitions the augmentation papers used.
+torchvision/PIL definitions the augmentation papers used; the tests hold each
+against ``torchvision.transforms.v2.functional``. The colour operations take
+greyscale (c == 1) or RGB (c == 3) images, as torchvision's: on one channel
+the luma is the channel itself, and saturation and hue have nothing to change.
 """
 
 import math
@@ -26,7 +29,9 @@ def from_unit(ops, x, value_range):
 
 
 def grayscale(ops, x):
-    """(n, h, w, 3) -> (n, h, w, 1) luma."""
+    """(n, h, w, 3) -> (n, h, w, 1) luma; a greyscale image is its own luma."""
+    if x.shape[-1] == 1:
+        return x
     weights = ops.convert_to_tensor(GRAY_WEIGHTS, dtype=x.dtype)
     return ops.sum(x * weights, axis=-1, keepdims=True)
 
@@ -44,13 +49,15 @@ def brightness(ops, x, factor, top=1.0):
 
 
 def contrast(ops, x, factor, top=1.0):
-    # Mean luma = luma of the per-channel means: one reduction, no gray image.
+    # Mean luma = luma of the per-channel means: one reduction, no grey image.
     channel_means = ops.mean(x, axis=(1, 2), keepdims=True)
     mean = grayscale(ops, channel_means)
     return blend(ops, x, mean, factor, top)
 
 
 def saturation(ops, x, factor, top=1.0):
+    if x.shape[-1] == 1:  # no colour to scale
+        return x
     return blend(ops, x, grayscale(ops, x), factor, top)
 
 
@@ -64,6 +71,8 @@ def hue(ops, x, shift):
     ``V - C · clip(min(k, 4 - k), 0, 1)``, ``k = (n + H) mod 6``, with one wrap
     instead of three float ``mod``s (40 % faster on TensorFlow).
     """
+    if x.shape[-1] == 1:  # no hue to rotate
+        return x
     r, g, b = x[..., 0:1], x[..., 1:2], x[..., 2:3]
     top = ops.maximum(ops.maximum(r, g), b)
     chroma = top - ops.minimum(ops.minimum(r, g), b)
@@ -82,24 +91,36 @@ def hue(ops, x, shift):
 
 
 def sharpness(ops, x, factor):
-    """Blend with PIL's 3x3 smoothing filter (centre 5, rest 1, /13)."""
+    """Blend with PIL's 3x3 smoothing filter (centre 5, rest 1, /13).
+
+    Border pixels have no full 3x3 neighbourhood: PIL and torchvision keep
+    them as they are, so the smoothed image takes the input's border (a
+    zero-padded filter would darken it by up to 8/13).
+    """
     channels = x.shape[-1]
     kernel = [[1.0, 1.0, 1.0], [1.0, 5.0, 1.0], [1.0, 1.0, 1.0]]
     kernel = ops.convert_to_tensor(kernel, dtype=x.dtype) / 13.0
     kernel = ops.tile(ops.reshape(kernel, (3, 3, 1, 1)), (1, 1, channels, 1))
     smooth = ops.depthwise_conv(x, kernel, strides=1, padding="same", data_format="channels_last")
-    return blend(ops, x, smooth, factor)
+    interior = ops.pad(ops.ones_like(x[:1, 1:-1, 1:-1, :1]), ((0, 0), (1, 1), (1, 1), (0, 0)))
+    return blend(ops, x, ops.where(interior > 0, smooth, x), factor)
 
 
 def solarize(ops, x, threshold):
     return ops.where(x >= threshold, 1.0 - x, x)
 
 
+def to_levels(ops, x):
+    """[0, 1] -> 8-bit levels 0..255 (as floats), torchvision's conversion to
+    uint8 (``floor(x · 255.999)``, exact on multiples of 1/255): posterize and
+    equalize are defined on 8-bit images (PIL)."""
+    return ops.clip(ops.floor(x * (256.0 - 1e-3)), 0.0, 255.0)
+
+
 def posterize(ops, x, bits):
     """Keep the top ``bits`` of each 8-bit value."""
     step = ops.power(2.0, 8.0 - bits)
-    levels = ops.floor(ops.floor(x * 255.0 + 0.5) / step) * step
-    return levels / 255.0
+    return ops.floor(to_levels(ops, x) / step) * step / 255.0
 
 
 def auto_contrast(ops, x):
@@ -111,21 +132,32 @@ def auto_contrast(ops, x):
 
 
 def equalize(ops, x):
-    """Per-image, per-channel histogram equalization: each value becomes its
-    empirical CDF (fraction of pixels of that channel <= it).
+    """Per-image, per-channel histogram equalization as PIL's (and torchvision's).
 
-    All (image, channel) rows are sorted in one 1-D array, each offset by
-    2·row so rows do not mix, and ``searchsorted`` counts pixels <= each value.
+    On 8-bit levels, with ``N`` pixels of which ``N_top`` hold the channel's
+    highest level and ``step = floor((N - N_top) / 255)``, level ``q`` maps to
+    ``min(255, floor((#{pixels < q} + floor(step / 2)) / step))``; a channel
+    with ``step = 0`` (nearly one level) is left as it is. The counts come
+    from one sort: every (image, channel) row offset by 256·row so rows do not
+    mix, and ``searchsorted`` counts the pixels below each value.
     """
     n, h, w, c = (ops.shape(x)[i] for i in range(4))
-    rows = ops.reshape(ops.transpose(x, (0, 3, 1, 2)), (-1, h * w))
-    offset = 2.0 * ops.cast(ops.arange(ops.shape(rows)[0]), x.dtype)[:, None]
-    flat = ops.reshape(rows + offset, (-1,))
-    counts = _compat.searchsorted(ops, ops.sort(flat), flat, side="right")
-    start = ops.cast(ops.arange(ops.shape(rows)[0]) * (h * w), counts.dtype)[:, None]
-    cdf = ops.reshape(counts, (-1, h * w)) - start
-    out = ops.cast(cdf, x.dtype) / ops.cast(h * w, x.dtype)
-    return ops.transpose(ops.reshape(out, (n, c, h, w)), (0, 2, 3, 1))
+    levels = ops.reshape(ops.transpose(to_levels(ops, x), (0, 3, 1, 2)), (-1, h * w))
+    rows = ops.shape(levels)[0]
+    offset = 256.0 * ops.cast(ops.arange(rows), x.dtype)[:, None]
+    ordered = ops.sort(ops.reshape(levels + offset, (-1,)))
+    start = ops.cast(ops.arange(rows) * (h * w), x.dtype)[:, None]
+
+    def count_below(values, k):  # (rows, k) levels -> pixels of their row below them
+        found = _compat.searchsorted(ops, ordered, ops.reshape(values + offset, (-1,)), side="left")
+        return ops.reshape(ops.cast(found, x.dtype), (rows, k)) - start
+
+    below = count_below(levels, h * w)
+    step = ops.floor(count_below(ops.max(levels, axis=1, keepdims=True), 1) / 255.0)
+    mapped = ops.minimum(ops.floor((below + ops.floor(step / 2.0)) / ops.maximum(step, 1.0)), 255.0)
+    out = ops.transpose(ops.reshape(mapped / 255.0, (n, c, h, w)), (0, 2, 3, 1))
+    keep = ops.transpose(ops.reshape(step, (n, c, 1, 1)), (0, 2, 3, 1)) == 0
+    return ops.where(keep, x, out)
 
 
 def affine(ops, x, transform, fill_value=0.0):
@@ -179,6 +211,16 @@ def affine_by_gather(ops, x, transform, fill_value=0.0):
         values = ops.where(inside[..., None], values, ops.cast(fill_value, dtype))
         out = out + weight[..., None] * values
     return ops.cast(ops.reshape(out, (n, height, width, channels)), out_dtype)
+
+
+def image_size(ops, x):
+    """(height, width) of a batch: Python floats where the shape is static,
+    float32 scalars where it is not (tf.data with images of any size)."""
+    return tuple(
+        float(x.shape[axis]) if x.shape[axis] is not None
+        else ops.cast(ops.shape(x)[axis], "float32")
+        for axis in (1, 2)
+    )
 
 
 def rotation_transform(ops, degrees, height, width):

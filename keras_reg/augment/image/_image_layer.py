@@ -7,51 +7,49 @@ from keras_reg.augment._base import AugmentationLayer
 from keras_reg.augment.image import _functional as F
 
 
-def check_value_range(value_range):
-    ok = (
-        isinstance(value_range, (list, tuple))
-        and len(value_range) == 2
-        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value_range)
-        and value_range[0] < value_range[1]
-    )
-    if not ok:
-        raise ValueError(
-            "Argument `value_range` must be a pair (low, high) of numbers with low < high. "
-            f"Received: value_range={value_range!r}."
-        )
-    return tuple(float(v) for v in value_range)
-
-
-def check_magnitude(value, name, upper=None):
-    """``None`` -> 0; negative or above ``upper`` -> ValueError naming ``name``."""
-    if value is None:
-        return 0.0
-    value = _validation.check_non_negative(value, name)
-    if upper is not None and value > upper:
-        raise ValueError(f"Argument `{name}` must be in [0, {upper}]. Received: {name}={value}.")
-    return value
-
-
 class ImageAugmentationLayer(AugmentationLayer):
     """Images (n, h, w, c) channels last, in ``value_range``; float output.
 
-    Colour layers need RGB (``c == 3``); geometric and noise layers set
-    ``rgb_only = False`` and take any number of channels (greyscale digits)."""
+    ``augment(batch)`` receives pixels in ``value_range``. By default it maps
+    them to [0, 1], calls ``augment_unit`` and maps the result back. A layer
+    whose transform commutes with that mapping may override ``augment`` to
+    work in the input's own scale, but its ``augment_unit`` still implements
+    the same transform on [0, 1] images (the tests hold the two equal).
+
+    ``channels`` lists the channel counts a layer accepts: colour layers take
+    greyscale or RGB, as torchvision's colour operations; geometric and noise
+    layers set it to None and take any number of channels.
+    """
 
     batch_rank = 4
-    rgb_only = True
+    channels = (1, 3)
 
     def __init__(self, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.value_range = check_value_range(value_range)
+        self.value_range = _validation.check_pair(value_range, "value_range", strict=True)
 
     def check_input_shape(self, input_shape):
         super().check_input_shape(input_shape)
-        if self.rgb_only and input_shape[-1] not in (None, 3):
+        name = type(self).__name__
+        if any(size == 0 for size in input_shape[-3:]):
             raise ValueError(
-                f"{type(self).__name__} expects RGB images, channels last (last axis 3). "
+                f"{name} needs images with at least one pixel and one channel (height, "
+                f"width and channels >= 1). Received input shape {tuple(input_shape)}."
+            )
+        if self.channels is not None and input_shape[-1] not in (None,) + self.channels:
+            raise ValueError(
+                f"{name} expects greyscale or RGB images, channels last (last axis 1 or 3). "
                 f"Received input shape {tuple(input_shape)}."
             )
+
+    def call(self, inputs, training=True):
+        dtype = keras.backend.standardize_dtype(inputs.dtype)
+        if dtype == "bool" or not (keras.backend.is_float_dtype(dtype) or "int" in dtype):
+            raise TypeError(
+                f"{type(self).__name__} expects integer or floating-point pixels. Received "
+                f"inputs with dtype={dtype}."
+            )
+        return super().call(inputs, training=training)
 
     def augment(self, batch):
         x = F.to_unit(self.ops, batch, self.value_range, self.compute_dtype)

@@ -31,7 +31,7 @@ SPACES = {
 def apply_operation(ops, name, x, m, sign, space):
     """Operation ``name`` with magnitudes ``m`` in [0, 1] and signs ±1, (n,1,1,1)."""
     limits = SPACES[space]
-    height, width = x.shape[1], x.shape[2]
+    height, width = F.image_size(ops, x)
     flat_m, flat_sign = ops.reshape(m, (-1,)), ops.reshape(sign, (-1,))
     if name == "identity":
         return x
@@ -56,7 +56,10 @@ def apply_operation(ops, name, x, m, sign, space):
         return F.affine(ops, x, F.shear_transform(ops, shear, height, width, name[-1]))
     size = width if name == "translate_x" else height
     max_px = limits.get("translate_px", limits.get("translate_frac", 0.0) * size)
-    return F.affine(ops, x, F.translate_transform(ops, flat_sign * max_px * flat_m, name[-1]))
+    # Whole pixels, truncated toward zero as torchvision's int(magnitude): a
+    # shifted copy, not a bilinear blur.
+    pixels = flat_sign * ops.floor(max_px * flat_m)
+    return F.affine(ops, x, F.translate_transform(ops, pixels, name[-1]))
 
 
 class _AutoAugment(ImageAugmentationLayer):
@@ -84,7 +87,13 @@ class TrivialAugment(_AutoAugment):
     Operations and maxima (wide space): identity, auto_contrast, equalize,
     rotate ±135°, solarize (threshold 1 - m), color/contrast/brightness/
     sharpness (factor 1 ± 0.99 m), posterize (8 - round(6 m) bits), shear x/y
-    ±0.99, translate x/y ±32 px. Geometric operations fill with black.
+    ±0.99, translate x/y ±32 px. The operations and magnitude tables are
+    torchvision's ``TrivialAugmentWide`` (the tests hold each against it);
+    geometric operations resample bilinearly (torchvision's default is
+    nearest) and fill with black, shears are about the image centre
+    (torchvision's about the top-left corner) and translations are whole
+    pixels, truncated toward zero as torchvision's. Images are greyscale or
+    RGB.
 
     Args:
         value_range: (low, high) of the input pixels.
@@ -110,7 +119,8 @@ class RandAugment(_AutoAugment):
     applying to every image an operation drawn uniformly (with replacement)
     from the 14, at the fixed magnitude ``magnitude / 30`` of each maximum
     (standard space: rotate ±30°, shear ±0.3, translate ±45 % of the size,
-    enhance factors 1 ± 0.9 m, posterize 8 - round(4 m) bits, solarize 1 - m).
+    enhance factors 1 ± 0.9 m, posterize 8 - round(4 m) bits, solarize 1 - m),
+    torchvision's ``RandAugment`` table; geometry as in ``TrivialAugment``.
 
     Args:
         num_ops: operations per image, ``N >= 1``.
@@ -131,12 +141,7 @@ class RandAugment(_AutoAugment):
     def __init__(self, num_ops=2, magnitude=9, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
         self.num_ops = _validation.check_positive_int(num_ops, "num_ops")
-        magnitude = _validation.check_non_negative(magnitude, "magnitude")
-        if magnitude > 30:
-            raise ValueError(
-                f"Argument `magnitude` must be in [0, 30]. Received: magnitude={magnitude}."
-            )
-        self.magnitude = magnitude
+        self.magnitude = _validation.check_finite(magnitude, "magnitude", low=0.0, high=30.0)
 
     def augment_unit(self, x):
         m = self.ops.full((self.ops.shape(x)[0], 1, 1, 1), self.magnitude / 30.0, x.dtype)

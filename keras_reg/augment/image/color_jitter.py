@@ -1,7 +1,8 @@
 import keras
 
+from keras_reg import _validation
 from keras_reg.augment.image import _functional as F
-from keras_reg.augment.image._image_layer import ImageAugmentationLayer, check_magnitude
+from keras_reg.augment.image._image_layer import ImageAugmentationLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -18,7 +19,10 @@ class ColorJitter(ImageAugmentationLayer):
         saturation  x <- clip(g + f · (x - g)),  g = luma of the pixel
         hue         H <- H + d  (HSV, value and chroma kept)
 
-    with luma ``0.299 R + 0.587 G + 0.114 B``. torchvision applies the four in
+    with luma ``0.299 R + 0.587 G + 0.114 B``. Greyscale images (one channel)
+    are taken as torchvision takes them: brightness applies, contrast blends
+    towards the image's mean, saturation and hue leave them unchanged.
+    torchvision applies the four in
     a random order per call; here the order is fixed (as listed), which keeps
     the layer one vectorized pass. ``keras.layers.RandomSaturation(0.2)`` is
     *not* this: its factor is a different parameterization, and four separate
@@ -35,7 +39,7 @@ class ColorJitter(ImageAugmentationLayer):
     Example:
 
     >>> jitter = keras_reg.augment.ColorJitter(0.2, 0.2, 0.2, 0.1, seed=0)
-    >>> out = jitter(images)  # (n, h, w, 3) in [0, 255]
+    >>> out = jitter(images)  # (n, h, w, 3) or (n, h, w, 1), in [0, 255]
 
     Reference: torchvision.transforms.ColorJitter; the AlexNet-era colour
     augmentation of Krizhevsky et al. 2012 and Howard 2013.
@@ -46,16 +50,18 @@ class ColorJitter(ImageAugmentationLayer):
         value_range=(0, 255), seed=None, **kwargs,
     ):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.brightness = check_magnitude(brightness, "brightness")
-        self.contrast = check_magnitude(contrast, "contrast")
-        self.saturation = check_magnitude(saturation, "saturation")
-        self.hue = check_magnitude(hue, "hue", upper=0.5)
+        self.brightness = _validation.check_magnitude(brightness, "brightness")
+        self.contrast = _validation.check_magnitude(contrast, "contrast")
+        self.saturation = _validation.check_magnitude(saturation, "saturation")
+        self.hue = _validation.check_magnitude(hue, "hue", upper=0.5)
 
     def _factor(self, x, j):
         return self.per_sample(x, max(0.0, 1.0 - j), 1.0 + j)
 
     def augment(self, batch):
-        # Work in the input's scale, shifted so black is 0 (see _functional).
+        # The colour operations are positively homogeneous: work in the
+        # input's own scale, shifted so that black is 0, instead of mapping to
+        # [0, 1] and back (``augment_unit`` is the same transform on [0, 1]).
         low, high = self.value_range
         x = self.ops.cast(batch, self.compute_dtype)
         x = x - low if low else x

@@ -1,7 +1,8 @@
 import keras
 
+from keras_reg import _validation
 from keras_reg.augment.image import _functional as F
-from keras_reg.augment.image._image_layer import ImageAugmentationLayer, check_magnitude
+from keras_reg.augment.image._image_layer import ImageAugmentationLayer
 
 FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
 
@@ -29,7 +30,7 @@ class RandomFlipRotation(ImageAugmentationLayer):
     >>> aug = keras_reg.augment.RandomFlipRotation("horizontal", degrees=10, seed=0)
     """
 
-    rgb_only = False
+    channels = None
 
     def __init__(self, flip="horizontal", degrees=10.0, value_range=(0, 255), seed=None,
                  **kwargs):
@@ -39,17 +40,21 @@ class RandomFlipRotation(ImageAugmentationLayer):
                 f"Argument `flip` must be one of {FLIPS} or None. Received: flip={flip!r}."
             )
         self.flip = flip
-        self.degrees = check_magnitude(degrees, "degrees")
+        self.degrees = _validation.check_magnitude(degrees, "degrees")
 
     def augment(self, batch):
-        # Geometry only: no need to rescale to [0, 1] and back.
+        # Geometry commutes with the value scaling: resample the input as it
+        # is, filling the corners with its black, ``value_range[0]``.
         x = self.ops.cast(batch, self.compute_dtype)
-        return self.augment_unit(x)
+        return self._flip_rotate(x, fill_value=self.value_range[0])
 
     def augment_unit(self, x):
+        return self._flip_rotate(x, fill_value=0.0)
+
+    def _flip_rotate(self, x, fill_value):
         ops = self.ops
         n = ops.shape(x)[0]
-        height, width = x.shape[1], x.shape[2]
+        height, width = F.image_size(ops, x)
         angle = self.uniform((n,), -self.degrees, self.degrees)
         t = F.rotation_transform(ops, angle, height, width)
         rows = [t[:, 0:3], t[:, 3:6]]
@@ -60,10 +65,10 @@ class RandomFlipRotation(ImageAugmentationLayer):
             )
             if wanted:
                 flipped = self.uniform((n, 1)) < 0.5
-                offset = ops.convert_to_tensor([0.0, 0.0, size - 1.0], dtype=t.dtype)
+                offset = ops.convert_to_tensor([[0.0, 0.0, 1.0]], dtype=t.dtype) * (size - 1.0)
                 rows[axis] = ops.where(flipped, offset - rows[axis], rows[axis])
         transform = ops.concatenate([rows[0], rows[1], t[:, 6:8]], axis=1)
-        return F.affine(ops, x, transform)
+        return F.affine(ops, x, transform, fill_value=fill_value)
 
     def get_config(self):
         config = super().get_config()

@@ -1,6 +1,7 @@
 import keras
 
-from keras_reg.augment.image._image_layer import ImageAugmentationLayer, check_magnitude
+from keras_reg import _validation
+from keras_reg.augment.image._image_layer import ImageAugmentationLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -27,22 +28,11 @@ class GaussianNoise(ImageAugmentationLayer):
     >>> noise = keras_reg.augment.GaussianNoise((0.0, 0.05), value_range=(0, 1))
     """
 
-    rgb_only = False
+    channels = None
 
     def __init__(self, stddev_range=(0.0, 0.05), value_range=(0, 255), seed=None, **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        if not isinstance(stddev_range, (list, tuple)) or len(stddev_range) != 2:
-            raise ValueError(
-                "Argument `stddev_range` must be a pair (low, high). "
-                f"Received: stddev_range={stddev_range!r}."
-            )
-        low = check_magnitude(stddev_range[0], "stddev_range[0]")
-        high = check_magnitude(stddev_range[1], "stddev_range[1]")
-        if low > high:
-            raise ValueError(
-                f"Argument `stddev_range` must have low <= high. Received: {stddev_range!r}."
-            )
-        self.stddev_range = (low, high)
+        self.stddev_range = _validation.check_pair(stddev_range, "stddev_range", low=0.0)
 
     def augment_unit(self, x):
         sigma = self.per_sample(x, *self.stddev_range)

@@ -1,6 +1,6 @@
 import keras
 
-from keras_reg.augment.image._image_layer import check_magnitude, check_value_range
+from keras_reg import _validation
 from keras_reg.augment.image.color_jitter import ColorJitter
 from keras_reg.augment.image.flip_rotation import RandomFlipRotation
 
@@ -71,17 +71,19 @@ def image_recipe(
     Reference: torchvision transforms (RandomHorizontalFlip, RandomRotation,
     ColorJitter).
     """
-    value_range = check_value_range(value_range)
-    strength = check_magnitude(strength, "strength")
-    rotation = check_magnitude(rotation_degrees, "rotation_degrees") * strength
+    value_range = _validation.check_pair(value_range, "value_range", strict=True)
+    strength = _validation.check_magnitude(strength, "strength")
+    rotation = _validation.check_magnitude(rotation_degrees, "rotation_degrees") * strength
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"Argument `seed` must be an int or None. Received: seed={seed!r}.")
     if flip not in _FLIPS + (None,):
         raise ValueError(f"Argument `flip` must be one of {_FLIPS} or None. Received: {flip!r}.")
     colour = {
-        name: check_magnitude(value, name) * strength
+        name: _validation.check_magnitude(value, name) * strength
         for name, value in (("brightness", brightness), ("contrast", contrast),
                             ("saturation", saturation))
     }
-    colour["hue"] = min(check_magnitude(hue, "hue", upper=0.5) * strength, 0.5)
+    colour["hue"] = min(_validation.check_magnitude(hue, "hue", upper=0.5) * strength, 0.5)
 
     def sub_seed(k):
         return None if seed is None else seed + k

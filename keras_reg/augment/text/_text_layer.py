@@ -1,12 +1,47 @@
 """Shared plumbing of the EDA layers: token-id batches (n, length), int,
-padded with 0 at the end."""
+padded with 0 at the end, and the checks on what a caller passes them."""
 
 import math
+import sys
 
 import keras
+import numpy as np
 
 from keras_reg import _validation
 from keras_reg.augment._base import AugmentationLayer
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+# Dtypes whose every value fits the layers' int32 arithmetic: no value check needed.
+_FITS_INT32 = ("int8", "int16", "int32", "uint8", "uint16")
+
+
+def _tf_composite_kind(inputs):
+    """"RaggedTensor"/"SparseTensor" for those TensorFlow inputs, else None.
+    (Only when TensorFlow is imported: otherwise the input cannot be one.)"""
+    tf = sys.modules.get("tensorflow")
+    if tf is None:
+        return None
+    for kind in ("RaggedTensor", "SparseTensor"):
+        if isinstance(inputs, getattr(tf, kind)):
+            return kind
+    return None
+
+
+def known_values(inputs):
+    """``inputs`` as a NumPy array when its values are known now (NumPy, eager
+    tensors of any backend); ``None`` while they are symbolic (tf.data, a
+    jit trace, a functional model), where nothing can be checked per value."""
+    if isinstance(inputs, np.ndarray):
+        return inputs
+    if keras.backend.is_keras_tensor(inputs):
+        return None
+    try:
+        if keras.ops.is_tensor(inputs):
+            return np.asarray(keras.ops.convert_to_numpy(inputs))
+        return np.asarray(inputs)  # e.g. an eager TensorFlow tensor under JAX or torch
+    # A jit tracer or a graph tensor: its values exist only when the graph runs.
+    except (TypeError, ValueError, NotImplementedError, RuntimeError):
+        return None
 
 
 class TextAugmentationLayer(AugmentationLayer):
@@ -20,11 +55,18 @@ class TextAugmentationLayer(AugmentationLayer):
     """
 
     batch_rank = 2
+    #: smallest token id accepted (the synonym layers index a table by id).
+    min_token_id = INT32_MIN
 
     def __init__(self, rate=0.1, seed=None, **kwargs):
         kwargs.setdefault("dtype", "int32")
         super().__init__(seed=seed, **kwargs)
         self.rate = _validation.check_rate(rate, upper_inclusive=True)
+        if not self.compute_dtype.startswith(("int", "uint")):
+            raise ValueError(
+                f"Argument `dtype` of {type(self).__name__} must be an integer dtype "
+                f"(token ids; default int32). Received: dtype={self.compute_dtype!r}."
+            )
 
     def check_input_shape(self, input_shape):
         super().check_input_shape(input_shape)
@@ -35,16 +77,63 @@ class TextAugmentationLayer(AugmentationLayer):
             )
 
     def __call__(self, inputs, *args, **kwargs):
-        # Checked before Keras converts the inputs to this layer's int dtype.
-        dtype = getattr(inputs, "dtype", None)
-        if dtype is not None and not keras.backend.standardize_dtype(dtype).startswith(
-            ("int", "uint")
-        ):
+        return super().__call__(self._check_call_inputs(inputs), *args, **kwargs)
+
+    def _check_call_inputs(self, inputs):
+        """Check what the caller passed, before Keras converts it (on JAX, NumPy
+        int64 becomes int32 before ``call`` could see it). Returns the inputs,
+        a Python list as a NumPy array. Combinators run it for their children."""
+        name = type(self).__name__
+        kind = _tf_composite_kind(inputs)
+        if kind is not None:
+            densify = {"RaggedTensor": "inputs.to_tensor()"}.get(kind, "tf.sparse.to_dense(inputs)")
             raise TypeError(
-                f"{type(self).__name__} expects integer token ids (0 = padding). "
-                f"Received dtype {dtype}."
+                f"{name} expects a dense batch of token ids (batch, length), padded with 0 "
+                f"at the end. Received: inputs of type tf.{kind}. Pad it to a dense batch "
+                f"first, e.g. `{densify}` (pads with 0)."
             )
-        return super().__call__(inputs, *args, **kwargs)
+        if isinstance(inputs, (list, tuple)):
+            try:
+                inputs = np.asarray(inputs)
+            except ValueError:
+                raise ValueError(
+                    f"{name} expects a dense batch of token ids (batch, length). Received: a "
+                    "Python list with rows of different lengths; pad them with 0 to one length."
+                ) from None
+        dtype = getattr(inputs, "dtype", None)
+        if dtype is not None:
+            try:
+                dtype = keras.backend.standardize_dtype(dtype)
+            except ValueError:  # strings, objects: no Keras dtype at all
+                dtype = str(dtype)
+            if not dtype.startswith(("int", "uint")):
+                raise TypeError(
+                    f"{name} expects integer token ids (0 = padding). Received dtype {dtype}."
+                )
+        self._check_id_range(inputs, dtype)
+        if isinstance(inputs, np.ndarray) and dtype not in _FITS_INT32:
+            inputs = inputs.astype("int32")  # in range: checked above
+        return inputs
+
+    def _check_id_range(self, inputs, dtype):
+        # Values are checked only where they may fall outside [min_token_id,
+        # INT32_MAX], and only when known: inside jit or tf.data they are not.
+        if self.min_token_id <= INT32_MIN and dtype in _FITS_INT32:
+            return
+        values = known_values(inputs)
+        if values is None or values.size == 0:
+            return
+        low, high = int(values.min()), int(values.max())
+        if low < self.min_token_id or high > INT32_MAX:
+            why = (
+                "0 is padding and ids index the synonym table"
+                if self.min_token_id == 0
+                else "the layers compute in int32"
+            )
+            raise ValueError(
+                f"{type(self).__name__}: token ids in `inputs` must be integers in "
+                f"[{self.min_token_id}, {INT32_MAX}] ({why}). Received: ids from {low} to {high}."
+            )
 
     # -- helpers used by the layers ------------------------------------------
     def lengths(self, x):
@@ -84,62 +173,4 @@ class TextAugmentationLayer(AugmentationLayer):
     def get_config(self):
         config = super().get_config()
         config["rate"] = self.rate
-        return config
-
-
-class SynonymLayer(TextAugmentationLayer):
-    """An EDA layer that looks synonyms up in a table {token id: [ids]}."""
-
-    def __init__(self, synonyms, rate=0.1, seed=None, **kwargs):
-        super().__init__(rate=rate, seed=seed, **kwargs)
-        if not isinstance(synonyms, dict):
-            raise TypeError(
-                "Argument `synonyms` must be a dict {token id: [synonym ids]} "
-                "(see keras_reg.augment.text.synonym_table). "
-                f"Received type {type(synonyms).__name__}."
-            )
-        table = {}
-        for key, values in synonyms.items():
-            ids = [int(v) for v in values]
-            if int(key) < 1 or any(v < 1 for v in ids):
-                raise ValueError(
-                    "Argument `synonyms` must map token ids >= 1 to ids >= 1 (0 is padding). "
-                    f"Received entry {key!r}: {values!r}."
-                )
-            if ids:
-                table[int(key)] = ids
-        self.synonyms = table
-        vocab = max([0] + list(table) + [v for ids in table.values() for v in ids]) + 1
-        width = max([1] + [len(ids) for ids in table.values()])
-        self._table = [[0] * width for _ in range(vocab)]
-        self._counts = [0] * vocab
-        for key, ids in table.items():
-            self._table[key][: len(ids)] = ids
-            self._counts[key] = len(ids)
-
-    def synonym_of(self, tokens):
-        """Per-sample tokens (n,) -> a random synonym each (0 if none), and
-        whether one exists."""
-        ops = self.ops
-        vocab = len(self._counts)
-        known = (tokens > 0) & (tokens < vocab)
-        safe = ops.where(known, tokens, 0)
-        counts = ops.take(ops.convert_to_tensor(self._counts, "int32"), safe)
-        has = known & (counts > 0)
-        pick = self.uniform_index(ops.maximum(counts, 1))
-        table = ops.convert_to_tensor(self._table, "int32")
-        rows = ops.take(table, safe, axis=0)
-        synonym = ops.take_along_axis(rows, pick[:, None], axis=1)[:, 0]
-        return ops.where(has, synonym, 0), has
-
-    def has_synonym(self, x):
-        ops = self.ops
-        vocab = len(self._counts)
-        counts = ops.convert_to_tensor(self._counts, "int32")
-        return (x > 0) & (x < vocab) & (ops.take(counts, ops.where(x < vocab, x, 0)) > 0)
-
-    def get_config(self):
-        config = super().get_config()
-        # JSON object keys are strings; SynonymLayer.__init__ converts back.
-        config["synonyms"] = {str(k): v for k, v in self.synonyms.items()}
         return config

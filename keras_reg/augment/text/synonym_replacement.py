@@ -1,6 +1,6 @@
 import keras
 
-from keras_reg.augment.text._text_layer import SynonymLayer
+from keras_reg.augment.text._synonym_layer import SynonymLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")

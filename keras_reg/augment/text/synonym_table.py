@@ -17,11 +17,24 @@ def synonym_table(vocabulary, word_synonyms):
     >>> synonym_table(["", "[UNK]", "big", "large", "huge"], {"big": ["large", "huge", "vast"]})
     {2: [3, 4]}
     """
+    if isinstance(vocabulary, (str, bytes, dict)) or not hasattr(vocabulary, "__iter__"):
+        raise TypeError(
+            "Argument `vocabulary` must be a list of tokens, index = token id (e.g. "
+            "StringLookup(...).get_vocabulary()). "
+            f"Received: vocabulary={vocabulary!r} (type {type(vocabulary).__name__})."
+        )
     if not isinstance(word_synonyms, dict):
         raise TypeError(
             "Argument `word_synonyms` must be a dict {word: [synonyms]}. "
             f"Received type {type(word_synonyms).__name__}."
         )
+    for word, synonyms in word_synonyms.items():
+        # A string is iterable: "large" would be read as the words "l", "a", ...
+        if isinstance(synonyms, (str, bytes)) or not hasattr(synonyms, "__iter__"):
+            raise TypeError(
+                "Argument `word_synonyms` must map each word to a list of words. "
+                f"Received for {word!r}: {synonyms!r} (type {type(synonyms).__name__})."
+            )
     index = {}
     for i, word in enumerate(vocabulary):
         if i > 0 and word not in index:

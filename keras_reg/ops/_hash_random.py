@@ -1,15 +1,16 @@
 """Counter-based random masks for the dropout family.
 
 Why not ``keras.random``: the backends' random generators (threefry on JAX,
-philox on TensorFlow, mt19937/philox on torch) cost 5-800x a memory copy per
-element on CPU; under TensorFlow's XLA, the default of ``fit``, a dropout mask
-of 3 M elements took ~2 s. A dropout mask needs only one uniform 32-bit word
-per element, and a counter-based hash gives one in a handful of integer ops
-that fuse with the masking under XLA, ``jax.jit`` and ``torch.compile``.
+philox on TensorFlow, mt19937/philox on torch) cost many times a memory copy
+per element on CPU (measurements: docs/dropout.md, "Fast masks"). A dropout
+mask needs only one uniform 32-bit word per element, and a counter-based hash
+gives one in a handful of integer ops that fuse with the masking under XLA,
+``jax.jit`` and ``torch.compile``.
 
-How it works: each step takes one draw from the layer's
-``keras.random.SeedGenerator`` (so seeding, reproducibility and per-step
-change follow Keras's rules) and hashes it into a 32-bit key. Element ``i``
+How it works: each call takes one draw from its ``seed`` (an int, ``None`` or
+a ``keras.random.SeedGenerator``, with ``keras.random``'s rules for each, so
+seeding, reproducibility and per-step change are Keras's) and hashes it into
+a 32-bit key. Element ``i``
 of the mask gets the word
 
     w(i) = M2 · xs15(M1 · (i XOR key))      (mod 2**32, as int32)
@@ -52,7 +53,7 @@ def _xor_shift(x, bits):
 
 
 def _step_key(seed):
-    """One int32 key per call, from one draw of ``seed`` (a SeedGenerator)."""
+    """One int32 key per call, from one draw of ``seed``."""
     state = ops.cast(_compat.next_seed_state(seed), "int32")
     key = ops.bitwise_xor(ops.multiply(state[0], _M1), state[1])
     key = ops.multiply(_xor_shift(key, 16), _M1)

@@ -1,0 +1,60 @@
+import math
+from typing import Any
+
+import keras
+
+from keras_reg._compat import random as _compat
+from keras_reg.ops import _checks
+
+NAME = "keras_reg.ops.gaussian_dropout"
+
+
+def gaussian_dropout(
+    inputs: Any,
+    rate: float,
+    seed: int | keras.random.SeedGenerator | None = None,
+) -> Any:
+    """Multiplicative Gaussian noise with the variance of dropout.
+
+    With ``p = rate``:
+
+        y = x · ε,   ε ~ N(1, p / (1 - p))
+
+    The noise has mean 1, so ``E[y] = x``, and the variance of the inverted
+    Bernoulli mask of ``keras_reg.ops.dropout`` at the same ``p``. The noise
+    is drawn with ``keras.random.normal`` in the input's dtype, so float16 and
+    bfloat16 inputs stay in their dtype. The function always applies.
+
+    Args:
+        inputs: floating-point tensor of any rank.
+        rate: ``p``, a Python float in ``[0, 1)``; the noise variance is
+            ``p / (1 - p)``. ``0`` returns ``inputs`` unchanged.
+        seed: an int in ``[0, 2**31 - 1]``, a ``keras.random.SeedGenerator``
+            or ``None``, with ``keras.random``'s rules (see
+            ``keras_reg.ops.dropout``).
+
+    Returns:
+        A tensor of the shape and dtype of ``inputs``.
+
+    Example:
+
+    ```python
+    x = keras.ops.ones((8, 16))
+    y = keras_reg.ops.gaussian_dropout(x, 0.2, seed=1)  # mean 1, variance 0.25
+    ```
+
+    Reference:
+        Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks
+        from Overfitting", JMLR 15, 2014, section 10.
+    """
+    inputs, rate, seed, _ = _checks.check_call(NAME, inputs, rate, seed)
+    if rate == 0:
+        return inputs
+    noise = keras.random.normal(
+        keras.ops.shape(inputs),
+        mean=1.0,
+        stddev=math.sqrt(rate / (1.0 - rate)),
+        dtype=inputs.dtype,
+        seed=_compat.seed_for_keras_random(seed),
+    )
+    return inputs * noise
