@@ -9,7 +9,7 @@ from keras_reg._compat import models as _compat
 _ARRAYS = (np.ndarray, list, dict)
 
 
-def batch_norm_layers(model):
+def _batch_norm_layers(model):
     """The BatchNormalization layers of ``model`` that update their moving
     statistics in training (a frozen one, ``trainable=False``, does not)."""
     return [
@@ -86,7 +86,7 @@ def recompute_batch_norm_statistics(model, data, batch_size=32, steps=None):
     batch_size = _validation.check_positive_int(batch_size, "batch_size")
     if steps is not None:
         steps = _validation.check_positive_int(steps, "steps")
-    layers = batch_norm_layers(model)
+    layers = _batch_norm_layers(model)
     if not layers:
         return 0
     momenta = [layer.momentum for layer in layers]

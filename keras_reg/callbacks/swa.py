@@ -8,7 +8,7 @@ from keras_reg import _validation
 from keras_reg.callbacks import _arguments, _averaging, _files, _messages
 from keras_reg.callbacks._snapshot import MemorySnapshot
 from keras_reg.callbacks._swa_backup import AverageBackup
-from keras_reg.callbacks.batch_norm import batch_norm_layers, recompute_batch_norm_statistics
+from keras_reg.callbacks.batch_norm import _batch_norm_layers, recompute_batch_norm_statistics
 
 
 def _is_float(array):
@@ -128,8 +128,8 @@ class StochasticWeightAveraging(keras.callbacks.Callback):
                 f"run of {epochs} epochs (0-based epochs 0-{epochs - 1}); nothing would be "
                 "averaged. Lower `start_epoch` or train longer."
             )
-        if self.bn_data is None and batch_norm_layers(self.model):
-            names = [layer.name for layer in batch_norm_layers(self.model)]
+        if self.bn_data is None and _batch_norm_layers(self.model):
+            names = [layer.name for layer in _batch_norm_layers(self.model)]
             raise ValueError(
                 f"StochasticWeightAveraging: the model has BatchNormalization layers {names}, "
                 "whose statistics must be re-estimated for the averaged weights; pass the "
