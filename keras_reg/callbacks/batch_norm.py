@@ -81,7 +81,9 @@ def recompute_batch_norm_statistics(model, data, batch_size=32, steps=None):
 
     Example:
 
-    >>> keras_reg.callbacks.recompute_batch_norm_statistics(model, x_train)
+    ```python
+    keras_reg.callbacks.recompute_batch_norm_statistics(model, x_train)
+    ```
     """
     batch_size = _validation.check_positive_int(batch_size, "batch_size")
     if steps is not None:

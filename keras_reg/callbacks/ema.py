@@ -81,9 +81,11 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
 
     Example:
 
-    >>> ema = keras_reg.callbacks.ExponentialMovingAverage(0.999, swap_on_epoch=True)
-    >>> stop = keras_reg.callbacks.EarlyStopping("val_loss", patience=5)
-    >>> model.fit(x, y, validation_split=0.1, epochs=50, callbacks=[ema, stop])
+    ```python
+    ema = keras_reg.callbacks.ExponentialMovingAverage(0.999, swap_on_epoch=True)
+    stop = keras_reg.callbacks.EarlyStopping("val_loss", patience=5)
+    model.fit(x, y, validation_split=0.1, epochs=50, callbacks=[ema, stop])
+    ```
 
     Reference:
         Polyak & Juditsky, "Acceleration of stochastic approximation by

@@ -69,9 +69,11 @@ class StochasticWeightAveraging(keras.callbacks.Callback):
 
     Example:
 
-    >>> swa = keras_reg.callbacks.StochasticWeightAveraging(
-    ...     start_epoch=75, swa_learning_rate=0.01, anneal_epochs=10, bn_data=x_train)
-    >>> model.fit(x_train, y_train, epochs=100, callbacks=[swa])
+    ```python
+    swa = keras_reg.callbacks.StochasticWeightAveraging(
+        start_epoch=75, swa_learning_rate=0.01, anneal_epochs=10, bn_data=x_train)
+    model.fit(x_train, y_train, epochs=100, callbacks=[swa])
+    ```
 
     Reference:
         Izmailov, Podoprikhin, Garipov, Vetrov & Wilson, "Averaging Weights

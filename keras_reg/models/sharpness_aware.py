@@ -58,9 +58,11 @@ class SharpnessAwareMinimization(keras.Model):
 
     Example:
 
-    >>> sam = keras_reg.models.SharpnessAwareMinimization(model, rho=0.05)
-    >>> sam.compile(keras.optimizers.SGD(0.1, momentum=0.9), "sparse_categorical_crossentropy")
-    >>> sam.fit(x, y, epochs=10)  # model's weights are trained
+    ```python
+    sam = keras_reg.models.SharpnessAwareMinimization(model, rho=0.05)
+    sam.compile(keras.optimizers.SGD(0.1, momentum=0.9), "sparse_categorical_crossentropy")
+    sam.fit(x, y, epochs=10)  # model's weights are trained
+    ```
 
     Reference:
         Foret, Kleiner, Mobahi & Neyshabur, "Sharpness-Aware Minimization for
