@@ -194,3 +194,29 @@ def test_bad_arguments(kwargs, error, match):
         SAM(mlp(), **kwargs)
     with pytest.raises(TypeError, match="model"):
         SAM("not a model")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(keras.backend.backend() != "jax",
+                    reason="keras.distribution's DataParallel runs on JAX (the script starts JAX "
+                           "in its own process: once, in the JAX run, is enough)")
+def test_data_parallel_takes_epsilon_from_the_global_gradient():
+    # 4 data shards of each batch of 32: the weights after 6 steps equal one
+    # device's, whose epsilon comes from the whole batch's gradient (a
+    # per-shard epsilon, from 8 samples each, would move them apart).
+    import json
+    import os
+    import subprocess
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    env = {k: v for k, v in os.environ.items() if k not in ("XLA_FLAGS", "KERAS_BACKEND")}
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(here)),
+                                         env.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, os.path.join(here, "_sam_data_parallel_script.py")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads(lines[-1][len("RESULT "):])
+    assert result["devices"] == 4
+    assert result["max_rel"] < 1e-5
