@@ -17,6 +17,10 @@ models, compiled in the warm-up, so that load bursts on a shared machine hit
 them alike; the load average is printed before and after.
 
     KERAS_BACKEND=jax python benchmarks/bench_averaging.py --repeats 9
+
+On a machine loaded by other jobs, run torch with ``OMP_NUM_THREADS=1``:
+its default threads then contend with the load and a step of this CNN
+takes 10x longer, burying the differences measured.
 """
 
 import argparse
