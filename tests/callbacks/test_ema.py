@@ -50,7 +50,8 @@ def test_rate_is_one_minus_the_warmup_decay(warmup):
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"decay": 0.9, "warmup": True, "start_step": 7},
+    "kwargs", [{"decay": 0.9, "warmup": True, "start_step": 7, "warmup_gamma": 3.0,
+                "warmup_power": 0.75},
                {"decay": 0.8, "warmup": False, "start_step": 0}],
     ids=["warmup-start7", "constant"],
 )
@@ -63,7 +64,8 @@ def test_average_equals_the_numpy_recurrence_over_50_steps(kwargs):
     fit(model, [ema, recorder])
     assert len(recorder.snapshots) == 51
     start_step = kwargs.pop("start_step")
-    expected = reference_ema(recorder.snapshots, start_step, **kwargs)
+    shape = {"gamma": kwargs.pop("warmup_gamma", 1.0), "power": kwargs.pop("warmup_power", 2 / 3)}
+    expected = reference_ema(recorder.snapshots, start_step, **kwargs, **shape)
     assert support.max_difference(support.weights(model), expected) < 1e-5
     assert support.max_difference(ema.averages, in_order_of(ema, model, expected)) < 1e-5
     # The BatchNorm moving mean moved and was averaged, not copied.
@@ -72,7 +74,8 @@ def test_average_equals_the_numpy_recurrence_over_50_steps(kwargs):
     # Without a callback that syncs the state at every batch (JAX keeps it
     # out of the variables during an epoch), the same average.
     model = support.bn_model()
-    fit(model, [ExponentialMovingAverage(start_step=start_step, **kwargs)])
+    fit(model, [ExponentialMovingAverage(start_step=start_step, warmup_gamma=shape["gamma"],
+                                         warmup_power=shape["power"], **kwargs)])
     assert support.max_difference(support.weights(model), expected) < 1e-5
 
 

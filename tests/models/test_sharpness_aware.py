@@ -32,10 +32,10 @@ def fit(model, optimizer, batch_size=4, epochs=1, n=80, **compile_kwargs):
 
 # -- the perturbation ----------------------------------------------------------------
 
-def reference_perturbation(weights, grads, rho, adaptive, eta=0.01):
+def reference_perturbation(weights, grads, rho, adaptive, eta=0.01, epsilon=1e-12):
     t = [np.abs(w) + eta if adaptive else np.ones_like(w) for w in weights]
     norm = np.sqrt(sum(np.sum((ti * g) ** 2) for ti, g in zip(t, grads)))
-    return [rho * ti ** 2 * g / (norm + 1e-12) for ti, g in zip(t, grads)]
+    return [rho * ti ** 2 * g / (norm + epsilon) for ti, g in zip(t, grads)]
 
 
 @pytest.mark.parametrize("adaptive", [False, True], ids=["sam", "asam"])
@@ -67,25 +67,29 @@ def numpy_mlp_grads(params, x, y, mask=None):
     return [x.T @ dz, dz.sum(0), h.T @ d_out, d_out.sum(0)]
 
 
-def numpy_sam_sgd(params, batches, lr, rho, adaptive, eta=0.01, mask=None):
+def numpy_sam_sgd(params, batches, lr, rho, adaptive, eta=0.01, mask=None, epsilon=1e-12):
     params = [p.astype("float64") for p in params]
     for x, y in batches:
         grads = numpy_mlp_grads(params, x, y, mask)
-        eps = reference_perturbation(params, grads, rho, adaptive, eta)
+        eps = reference_perturbation(params, grads, rho, adaptive, eta, epsilon)
         sharp = numpy_mlp_grads([p + e for p, e in zip(params, eps)], x, y, mask)
         params = [p - lr * g for p, g in zip(params, sharp)]
     return params
 
 
-@pytest.mark.parametrize("adaptive,rho", [(False, 0.1), (True, 0.5)], ids=["sam", "asam"])
-def test_twenty_steps_equal_the_numpy_two_pass_algorithm(adaptive, rho):
+# ASAM with a non-default eta, and an epsilon large enough to change each
+# step (the norm is ~1): both arguments reach the update.
+@pytest.mark.parametrize("adaptive,rho,extra", [(False, 0.1, {}),
+                                                (True, 0.5, {"eta": 0.05, "epsilon": 0.5})],
+                         ids=["sam", "asam"])
+def test_twenty_steps_equal_the_numpy_two_pass_algorithm(adaptive, rho, extra):
     inner = mlp()
     initial = [to_numpy(w) for w in inner.weights]
-    fit(SAM(inner, rho=rho, adaptive=adaptive), keras.optimizers.SGD(0.1))  # 20 batches of 4
+    fit(SAM(inner, rho=rho, adaptive=adaptive, **extra), keras.optimizers.SGD(0.1))  # 20 of 4
     x, y = data()
     batches = [(x[i:i + 4].astype("float64"), y[i:i + 4].astype("float64"))
                for i in range(0, 80, 4)]
-    expected = numpy_sam_sgd(initial, batches, 0.1, rho, adaptive)
+    expected = numpy_sam_sgd(initial, batches, 0.1, rho, adaptive, **extra)
     for got, want in zip(inner.weights, expected):
         np.testing.assert_allclose(to_numpy(got), want, rtol=1e-4, atol=1e-5)
     # ... and far from plain SGD: the test can tell the two apart.
