@@ -5,10 +5,10 @@ Subpackages, each an attribute after ``import keras_reg``: ``layers``
 (cross-entropy for soft and smoothed targets), ``augment``
 (augmentation layers for images, text and audio), ``regularizers`` (weight
 penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
-stopping), ``uncertainty`` (MC dropout), ``recipes`` (training recipes assembled from
-these) and ``plot`` (figures). ``plot``
-needs matplotlib only when a figure is drawn: importing keras_reg does not
-load it.
+stopping, weight averaging), ``models`` (sharpness-aware minimization),
+``uncertainty`` (MC dropout), ``recipes`` (training recipes assembled from
+these) and ``plot`` (figures). ``plot`` needs matplotlib only when a figure is
+drawn: importing keras_reg does not load it.
 
 Namespace rule: every public name lives in the ``__all__`` of its
 subpackage, and a subpackage that groups others (``augment``: ``image``,
@@ -21,6 +21,7 @@ from keras_reg import (
     callbacks,
     layers,
     losses,
+    models,
     ops,
     optimizers,
     plot,
@@ -36,6 +37,7 @@ __all__ = [
     "callbacks",
     "layers",
     "losses",
+    "models",
     "ops",
     "optimizers",
     "plot",
