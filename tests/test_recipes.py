@@ -41,7 +41,9 @@ def test_defaults_are_deits():
     assert abs(float(schedule(25)) - 2.5e-4) < 1e-9
     assert float(schedule(1000)) < 1e-9
     np.testing.assert_allclose(recipe.drop_path_rates, np.linspace(0, 0.1, 12))
-    assert recipe.callbacks == []
+    (ema,) = recipe.callbacks
+    assert isinstance(ema, keras_reg.callbacks.ExponentialMovingAverage)
+    assert (ema.decay, ema.warmup) == (0.99996, True)
 
 
 def test_strength_scales_the_marked_parts():
@@ -51,7 +53,8 @@ def test_strength_scales_the_marked_parts():
     assert stages["RandomErasing"].probability == 0.125
     assert (recipe.mixer.prob, recipe.mixer.label_smoothing) == (0.5, 0.05)
     assert recipe.drop_path_rates == [0.0, 0.025, 0.05]
-    off = keras_reg.recipes.image_classification(10, steps=10, strength=0.0)
+    off = keras_reg.recipes.image_classification(10, steps=10, strength=0.0, ema_decay=None)
+    assert off.callbacks == []
     assert list(_stages(off)) == ["RandomResizedCrop", "RandomFlip"]
     assert off.mixer.prob == 0.0
 
@@ -70,7 +73,7 @@ def test_end_to_end_fit_and_replaced_pieces():
                               keras.layers.Flatten(), keras.layers.Dense(3)])
     model.compile(optimizer=recipe.optimizer, loss=recipe.loss)
     history = model.fit(train, validation_data=(images[:, 2:14, 2:14], labels), epochs=2,
-                        shuffle=False, verbose=0)
+                        shuffle=False, callbacks=recipe.callbacks, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
     assert np.isfinite(history.history["val_loss"]).all()
     assert isinstance(recipe.augment, augment.ImagePipeline)
@@ -87,4 +90,5 @@ def test_bad_arguments():
         (lambda: recipe(10, steps=10, seed="a"), TypeError, r"`seed`.*'a'"),
         (lambda: recipe(10, steps=10, value_range=(1, 0)), ValueError, r"`value_range`"),
         (lambda: recipe(10, steps=10, depth=0), ValueError, r"`num_blocks`.*0"),
+        (lambda: recipe(10, steps=10, ema_decay=1.0), ValueError, r"`decay`.*1\.0"),
     ])
