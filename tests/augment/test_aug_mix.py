@@ -118,3 +118,29 @@ def test_bad_arguments():
         (lambda: AugMix(alpha=-1), ValueError, r"`alpha`.*-1"),
         (lambda: AugMix(all_ops="yes"), TypeError, r"`all_ops`.*yes"),
     ])
+
+
+@pytest.mark.slow
+def test_operations_redrawn_per_batch_where_keras_freezes_them(monkeypatch):
+    """Contrast with Keras's AugMix: its chains' operations are picked with
+    Python's ``random.choice`` while tf.data traces the map, once; ours are
+    tensors drawn for every batch."""
+    from keras.src.layers.preprocessing.image_preprocessing import aug_mix as keras_aug_mix
+
+    picks = []
+    choice = keras_aug_mix.py_random.choice
+    monkeypatch.setattr(keras_aug_mix.py_random, "choice",
+                        lambda options: picks.append(choice(options)) or picks[-1])
+    keras_layer = keras.layers.AugMix(seed=0)
+    ds = tf.data.Dataset.from_tensors(IMAGES).repeat(4)
+    keras_pipeline = ds.map(lambda x: keras_layer(x, training=True))
+    list(keras_pipeline)
+    traced = len(picks)
+    assert traced > 0
+    list(keras_pipeline)  # 4 more batches: no new picks, the traced ones repeat
+    assert len(picks) == traced
+
+    ours = AugMix(seed=0)
+    drawn = [t.numpy() for t in ds.map(
+        lambda x: ours.get_random_transformation({"images": x})["operation"])]
+    assert all(not np.array_equal(drawn[0], d) for d in drawn[1:])
