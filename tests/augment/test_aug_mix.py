@@ -140,7 +140,20 @@ def test_operations_redrawn_per_batch_where_keras_freezes_them(monkeypatch):
     list(keras_pipeline)  # 4 more batches: no new picks, the traced ones repeat
     assert len(picks) == traced
 
-    ours = AugMix(seed=0)
-    drawn = [t.numpy() for t in ds.map(
-        lambda x: ours.get_random_transformation({"images": x})["operation"])]
-    assert all(not np.array_equal(drawn[0], d) for d in drawn[1:])
+    # Ours: the operations are tensors of the transformation, drawn in the
+    # graph for each batch (one chain of depth 1, no skip: the output is the
+    # chosen operation's result, so equal batches would mean equal picks).
+    ours = AugMix(width=1, depth=1, seed=0)
+    ours.get_random_transformation = _without_skip(ours.get_random_transformation)
+    same = np.repeat(IMAGES[:1], 6, axis=0)
+    batches = [x.numpy() for x in tf.data.Dataset.from_tensors(same).repeat(4).map(
+        lambda x: ours(x, training=True))]
+    assert all(not np.array_equal(batches[0], b) for b in batches[1:])
+
+
+def _without_skip(draw):
+    def no_skip(data, training=True, seed=None):
+        t = draw(data, training=training, seed=seed)
+        return {**t, "mix": t["mix"] * 0 + 1}
+
+    return no_skip
