@@ -50,7 +50,8 @@ def box_lambda(boxes: Tensor, height: int, width: int) -> Tensor:
     return 1.0 - (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) / (height * width)
 
 
-def mix_images(images: Tensor, lam: Tensor, use_cutmix: Tensor, boxes: Tensor) -> Tensor:
+def mix_images(images: Tensor, lam: Tensor, use_cutmix: Tensor, boxes: Tensor,
+               kinds: tuple[str, ...] = ("mixup", "cutmix")) -> Tensor:
     """Each image mixed with its partner, the image at the mirrored batch
     position (``n − 1 − i``): inside its box for CutMix samples, else
     ``λ·x + (1 − λ)·x_partner`` (MixUp; ``λ = 1`` leaves it unchanged).
@@ -60,6 +61,9 @@ def mix_images(images: Tensor, lam: Tensor, use_cutmix: Tensor, boxes: Tensor) -
         lam: (batch,) MixUp weights of the images themselves.
         use_cutmix: (batch,) booleans: CutMix instead of MixUp.
         boxes: (batch, 4) ``[top, left, bottom, right]`` pasted from the partner.
+        kinds: the kinds of mixing that may occur: ``("mixup",)`` skips the
+            boxes (``use_cutmix`` all false), ``("cutmix",)`` the blend
+            (``lam`` 1 wherever ``use_cutmix`` is false).
 
     Returns:
         float images of the same shape.
@@ -76,6 +80,8 @@ def mix_images(images: Tensor, lam: Tensor, use_cutmix: Tensor, boxes: Tensor) -
     x = float_images(ops, images)
     partner = ops.flip(x, axis=0)
     lam = ops.reshape(as_tensor(ops, lam, x.dtype), (-1, 1, 1, 1))
+    if "cutmix" not in kinds:
+        return lam * x + (1.0 - lam) * partner
     b = as_tensor(ops, boxes, "int32")
     rows = ops.arange(ops.shape(x)[1], dtype="int32")[None, :]
     cols = ops.arange(ops.shape(x)[2], dtype="int32")[None, :]
@@ -83,5 +89,7 @@ def mix_images(images: Tensor, lam: Tensor, use_cutmix: Tensor, boxes: Tensor) -
     in_cols = (cols >= b[:, 1:2]) & (cols < b[:, 3:4])  # (n, W)
     inside = in_rows[:, :, None, None] & in_cols[:, None, :, None]
     cutmix = ops.reshape(as_tensor(ops, use_cutmix, "bool"), (-1, 1, 1, 1))
+    if "mixup" not in kinds:  # an empty box (no CutMix) leaves the image as it is
+        return ops.where(inside & cutmix, partner, x)
     mixed = lam * x + (1.0 - lam) * partner
     return ops.where(cutmix, ops.where(inside, partner, x), mixed)

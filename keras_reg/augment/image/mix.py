@@ -164,7 +164,9 @@ class MixUpCutMix(ImageAugmentationLayer):
                         self._draw_lambda(self.mixup_alpha, k, seed))
         mixed = u[:, 0] < self.prob
         lam, use_cutmix = ops.where(mixed, lam, 1.0), use_cutmix & mixed
-        if self.cutmix_minmax is not None:
+        if not self._cutmix_on():
+            boxes = ops.zeros((k, 4), "int32")
+        elif self.cutmix_minmax is not None:
             boxes = _mixing.cutmix_minmax_boxes(u[:, 2:6], height, width, self.cutmix_minmax)
         else:
             boxes = _mixing.cutmix_boxes(lam, u[:, 2:4], height, width)
@@ -182,8 +184,9 @@ class MixUpCutMix(ImageAugmentationLayer):
         return t
 
     def transform_images(self, images, transformation, training=True):
+        kinds = ("mixup",) * bool(self.mixup_alpha) + ("cutmix",) * self._cutmix_on()
         out = _mixing.mix_images(images, transformation["lam"], transformation["use_cutmix"],
-                                 transformation["boxes"])
+                                 transformation["boxes"], kinds)
         return self.ops.cast(out, self.compute_dtype)
 
     def transform_labels(self, labels, transformation, training=True):
