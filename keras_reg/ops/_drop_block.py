@@ -4,7 +4,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.ops import _checks
-from keras_reg.ops._hash_random import bernoulli_keep
+from keras_reg.ops._random_source import bernoulli_keep
 
 NAME = "keras_reg.ops.drop_block_2d"
 
@@ -115,7 +115,7 @@ def drop_block_2d(
         seed_shape = (shape[0], shape[1], valid_h, valid_w)
         padding = ((0, 0), (0, 0), pad_h, pad_w)
     # A block starts where the Bernoulli(1 - gamma) "keep" draw fails.
-    starts = ops.logical_not(bernoulli_keep(seed_shape, gamma, seed))
+    starts = ops.logical_not(bernoulli_keep(inputs, seed_shape, gamma, seed))
     seeds = ops.pad(ops.cast(starts, "float32"), padding)
     dropped = ops.max_pool(
         seeds, pool_size=(bh, bw), strides=1, padding="valid", data_format=data_format
