@@ -16,7 +16,7 @@ Which one runs depends on how the call is executed
 mode       keep mask                                   normal
 =========  ==========================================  ================
 eager      native below ``EAGER_HASH_MIN_ELEMENTS``    native
-           mask elements, hash from there on
+           (2**20) mask elements, hash from there on
 graph      hash                                        native
 xla, jit   hash                                        table
 compile    hash                                        Box-Muller
@@ -55,9 +55,12 @@ BOX_MULLER = "box_muller"
 KEEP_SOURCES = (HASH, NATIVE)
 NORMAL_SOURCES = (NATIVE, TABLE, BOX_MULLER)
 
-# Measured crossover of the eager modes (RESULTS.md, "Random sources"): below
-# it a keras.random.uniform mask is faster than the hash's ~25 dispatches.
-EAGER_HASH_MIN_ELEMENTS = 1 << 16
+# Crossover of the eager modes (RESULTS.md, "Random sources"): below it a
+# keras.random.uniform mask is faster than the hash's ~25 dispatches and ~8
+# passes (JAX eager: from 262K to 1M elements; torch eager, one thread: the
+# generator up to 12.8M, but the hash's passes are multi-threaded and torch's
+# CPU generator is not, so with more cores the hash wins from a few million).
+EAGER_HASH_MIN_ELEMENTS = 1 << 20
 _NORMAL_BY_MODE = {
     execution.EAGER: NATIVE,
     execution.GRAPH: NATIVE,

@@ -98,7 +98,7 @@ class AllFunctions(keras.layers.Layer):
 
 
 # The sources each mode uses for tensors this small (1920 elements; the eager
-# threshold is 65536 mask elements): docs/dropout.md, "Random sources".
+# threshold is 2**20 mask elements): docs/dropout.md, "Random sources".
 SOURCES_BY_MODE = {
     execution.EAGER: (_random_source.NATIVE, _random_source.NATIVE),
     execution.GRAPH: (_random_source.HASH, _random_source.NATIVE),

@@ -60,7 +60,7 @@ def test_eager_keep_masks_switch_to_the_hash_at_the_threshold():
     assert _random_source.keep_source(x, (2, large // 2)) == _random_source.HASH
     # The mask's size counts, not the input's: a spatial mask is small.
     layer = layers.SpatialDropout2D(0.5, seed=1)
-    y = np.ones((4, 128, 128, 8), "float32")  # 524288 elements, a 4 x 8 mask
+    y = np.ones((4, 256, 256, 8), "float32")  # 2**21 elements, a 4 x 8 mask
     with _random_source.forced_sources(keep=_random_source.NATIVE):
         expected = to_numpy(layers.SpatialDropout2D(0.5, seed=1)(y, training=True))
     np.testing.assert_array_equal(to_numpy(layer(y, training=True)), expected)
