@@ -96,7 +96,7 @@ def test_labels_pass_unchanged_with_their_dtype_and_the_data_as_alone(in_tf_data
     cases = [
         (lambda: augment.ColorJitter(0.3, 0.3, 0.3, 0.1, seed=0), IMAGES),
         (lambda: augment.image_recipe(seed=1), IMAGES),
-        (lambda: augment.RandomApply(augment.TrivialAugment(seed=2), 0.5, seed=3), IMAGES),
+        (lambda: augment.RandomApply(augment.RandomFlipRotation(seed=2), 0.5, seed=3), IMAGES),
         (lambda: audio.TimeShift(0.2, seed=4), WAVES),
         (lambda: text.RandomSwap(0.4, seed=5), TOKENS),
     ]
