@@ -1,12 +1,13 @@
 """keras_reg: regularization add-ons for Keras 3 (TensorFlow, JAX, PyTorch).
 
 Subpackages, each an attribute after ``import keras_reg``: ``layers``
-(dropout family), ``ops`` (the dropout family as functions), ``augment``
+(dropout family), ``ops`` (the dropout family as functions), ``losses``
+(cross-entropy for soft and smoothed targets), ``augment``
 (augmentation layers for images, text and audio), ``regularizers`` (weight
 penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
-stopping), ``uncertainty`` (MC dropout) and ``plot`` (figures). ``plot``
-needs matplotlib only when a figure is drawn: importing keras_reg does not
-load it.
+stopping, weight averaging), ``models`` (sharpness-aware minimization),
+``uncertainty`` (MC dropout) and ``plot`` (figures). ``plot`` needs
+matplotlib only when a figure is drawn: importing keras_reg does not load it.
 
 Namespace rule: every public name lives in the ``__all__`` of its
 subpackage, and a subpackage that groups others (``augment``: ``image``,
@@ -18,6 +19,8 @@ from keras_reg import (
     augment,
     callbacks,
     layers,
+    losses,
+    models,
     ops,
     optimizers,
     plot,
@@ -31,6 +34,8 @@ __all__ = [
     "augment",
     "callbacks",
     "layers",
+    "losses",
+    "models",
     "ops",
     "optimizers",
     "plot",

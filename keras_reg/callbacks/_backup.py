@@ -1,6 +1,7 @@
-"""EarlyStopping's crash-recovery store: two generations of its state and the
-best-weights copy they refer to, in one directory, written atomically, and
-validated when read back."""
+"""A callback's crash-recovery store: two generations of its state and the
+weights copy they refer to, in one directory, written atomically, and
+validated when read back. ``Backup`` is EarlyStopping's (the best weights);
+a subclass names its own files, fields and owner (SWA keeps its average)."""
 
 import math
 import os
@@ -25,10 +26,11 @@ def _optional(check):
     return lambda value: value is None or check(value)
 
 
-def _is_weights_name(value):
-    # A bare name this store wrote, never a path to elsewhere.
-    return isinstance(value, str) and value == os.path.basename(value) and (
-        value.startswith(WEIGHTS_PREFIX)
+def is_weights_name(prefix):
+    """A validator of a weights-file name: a bare name this store wrote
+    (starting with ``prefix``), never a path to elsewhere."""
+    return lambda value: isinstance(value, str) and value == os.path.basename(value) and (
+        value.startswith(prefix)
     )
 
 
@@ -39,7 +41,7 @@ _FIELDS = {
     "stopped_epoch": _optional(_is_count),
     "wait": _is_count,
     "smoothed": _optional(_is_finite_number),
-    "weights_file": _optional(_is_weights_name),
+    "weights_file": _optional(is_weights_name(WEIGHTS_PREFIX)),
 }
 
 
@@ -47,11 +49,26 @@ class Backup:
     """Keeps the last two per-epoch states (``next_epoch`` says which epoch
     each lets training resume at) so that whichever epoch BackupAndRestore
     resumes at, a matching state exists even after a crash between the two
-    callbacks' writes; if that one is damaged, the earlier one is used."""
+    callbacks' writes; if that one is damaged, the earlier one is used.
+
+    A subclass sets the class attributes: its name in messages (``OWNER``),
+    its files (``STATE_FILE``, ``FILE_PREFIX``, ``WEIGHTS_PREFIX``), the
+    state's fields and their validators (``FIELDS``), the field whose change
+    calls for a new weights copy (``WEIGHTS_KEY``: the copy holds the weights
+    of that epoch), and what resuming without the state means
+    (``RESTART_NOTE``)."""
+
+    OWNER = "EarlyStopping"
+    STATE_FILE = STATE_FILE
+    FILE_PREFIX = FILE_PREFIX
+    WEIGHTS_PREFIX = WEIGHTS_PREFIX
+    FIELDS = _FIELDS
+    WEIGHTS_KEY = "best_epoch"
+    RESTART_NOTE = "the best value and patience count restart at the resumed epoch"
 
     def __init__(self, directory):
         self.directory = directory
-        self.state_path = os.path.join(directory, STATE_FILE)
+        self.state_path = os.path.join(directory, self.STATE_FILE)
         self._generations = []
 
     def weights_path(self, generation):
@@ -76,7 +93,7 @@ class Backup:
         for generation in generations:
             if not isinstance(generation, dict):
                 raise _files.BrokenFile(self.state_path, f"holds {generation!r} as a state")
-            for key, valid in _FIELDS.items():
+            for key, valid in self.FIELDS.items():
                 if key not in generation or not valid(generation[key]):
                     raise _files.BrokenFile(
                         self.state_path,
@@ -115,46 +132,45 @@ class Backup:
         if broken:
             raise self._unusable(broken)
         self._warn(
-            f"holds state for epochs after {epoch} only; EarlyStopping starts afresh "
+            f"holds state for epochs after {epoch} only; {self.OWNER} starts afresh "
             f"at epoch {epoch}."
         )
         self._generations = []
         return None
 
     def _warn(self, message):
-        warnings.warn(f"EarlyStopping: the backup in {self.directory!r} {message}", stacklevel=4)
+        warnings.warn(f"{self.OWNER}: the backup in {self.directory!r} {message}", stacklevel=4)
 
     def _unusable(self, broken):
-        ours = sorted(n for n in os.listdir(self.directory) if n.startswith(FILE_PREFIX))
+        ours = sorted(n for n in os.listdir(self.directory) if n.startswith(self.FILE_PREFIX))
         lines = dict.fromkeys(f"\n  - {b.path}: {b.reason}" for b in broken)
         listed = "".join(lines)
         return ValueError(
-            f"EarlyStopping: the crash-recovery backup in {self.directory!r} cannot be "
-            f"used:{listed}\nDelete EarlyStopping's files there ({', '.join(ours)}) to "
-            "resume without its state (the best value and patience count restart at the "
-            f"resumed epoch), or delete the directory {self.directory!r} to restart "
-            "training from scratch."
+            f"{self.OWNER}: the crash-recovery backup in {self.directory!r} cannot be "
+            f"used:{listed}\nDelete {self.OWNER}'s files there ({', '.join(ours)}) to "
+            f"resume without its state ({self.RESTART_NOTE}), or delete the directory "
+            f"{self.directory!r} to restart training from scratch."
         )
 
     def save(self, state, snapshot):
-        """Persist ``state``; if its best epoch is new, first export a copy of
-        the best weights from ``snapshot`` (a strategy of ``_snapshot``, or
-        None when the best weights are not kept)."""
+        """Persist ``state``; if its ``WEIGHTS_KEY`` epoch (the best epoch) is
+        new, first export a copy of those weights from ``snapshot`` (a
+        strategy of ``_snapshot``, or None when no weights are kept)."""
         os.makedirs(self.directory, exist_ok=True)
         previous = self._generations[-1] if self._generations else None
         weights_file = previous["weights_file"] if previous else None
-        best_epoch = state["best_epoch"]
-        if snapshot is not None and best_epoch is not None and (
-            previous is None or previous["best_epoch"] != best_epoch or weights_file is None
+        epoch = state[self.WEIGHTS_KEY]
+        if snapshot is not None and epoch is not None and (
+            previous is None or previous[self.WEIGHTS_KEY] != epoch or weights_file is None
         ):
-            weights_file = f"{WEIGHTS_PREFIX}{best_epoch}{snapshot.extension}"
+            weights_file = f"{self.WEIGHTS_PREFIX}{epoch}{snapshot.extension}"
             snapshot.export(os.path.join(self.directory, weights_file))
         state = {**state, "weights_file": weights_file}
         self._generations = (self._generations + [state])[-2:]
         _files.write_json_atomic(self.state_path, {"generations": self._generations})
         keep = {g["weights_file"] for g in self._generations}
         for name in os.listdir(self.directory):
-            if name.startswith(WEIGHTS_PREFIX) and name not in keep:
+            if name.startswith(self.WEIGHTS_PREFIX) and name not in keep:
                 os.remove(os.path.join(self.directory, name))
 
     def delete(self):
@@ -163,6 +179,6 @@ class Backup:
         if not os.path.isdir(self.directory):
             return
         for name in os.listdir(self.directory):
-            if name.startswith(FILE_PREFIX):
+            if name.startswith(self.FILE_PREFIX):
                 os.remove(os.path.join(self.directory, name))
 

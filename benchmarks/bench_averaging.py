@@ -1,0 +1,122 @@
+"""Cost of weight averaging and SAM on the demo's CNN (digits, batch 32).
+
+* SAM: seconds per train step of the model wrapped in
+  ``SharpnessAwareMinimization`` vs the same model with the same optimizer,
+  compiled as ``fit`` compiles by default. A step is ``(t(57 steps) −
+  t(1 step)) / 56``, two ``fit`` epochs of 1797 and 32 images, which cancels
+  ``fit``'s fixed cost per epoch (and avoids ``train_on_batch``, which on
+  torch costs ~0.3 s a call). Two forward and backward passes are the floor:
+  target <= 2.2x.
+* EMA and SWA: median seconds of one ``fit`` epoch (1797 images, 57 steps)
+  with ``ExponentialMovingAverage`` (updated every step, and every 4th) or
+  ``StochasticWeightAveraging(start_epoch=0)`` (averaging at every epoch end,
+  the worst case) vs without. Target: <= 5 % overhead.
+
+All contenders are timed round-robin (``time_interleaved``) on their own
+models, compiled in the warm-up, so that load bursts on a shared machine hit
+them alike; the load average is printed before and after.
+
+    KERAS_BACKEND=jax python benchmarks/bench_averaging.py --repeats 9
+
+On a machine loaded by other jobs, run torch with ``OMP_NUM_THREADS=1``:
+its default threads then contend with the load and a step of this CNN
+takes 10x longer, burying the differences measured.
+"""
+
+import argparse
+import os
+import sys
+
+import keras
+from _harness import environment, time_interleaved
+
+import keras_reg
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
+
+
+def digits():
+    from _digits import shuffled_digits
+
+    return shuffled_digits(0, images=True)
+
+
+def cnn(seed=0):
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([
+        keras.Input((8, 8, 1)),
+        keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+        keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10),
+    ])
+
+
+def compiled(model):
+    model.compile(keras.optimizers.Adam(1e-3),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def sam_steps(x, y, repeats):
+    models = {"base": compiled(cnn()),
+              "sam": compiled(keras_reg.models.SharpnessAwareMinimization(cnn(), rho=0.05))}
+
+    def epoch(name, n):
+        return lambda _: models[name].fit(x[:n], y[:n], batch_size=32, epochs=1, verbose=0)
+
+    steps = {(name, n): epoch(name, n) for name in models for n in (32, len(x))}
+    times = time_interleaved(steps, None, repeats=repeats, warmup=2)
+    batches = -(-len(x) // 32)
+    return {name: (times[(name, len(x))] - times[(name, 32)]) / (batches - 1) for name in models}
+
+
+def epoch_times(x, y, repeats):
+    models = {name: compiled(cnn()) for name in ("none", "ema", "ema4", "swa")}
+    # One callback per model for all repetitions, as for one long run (the
+    # compiled update is made once; each fit call is one more epoch).
+    callbacks = {
+        "none": [],
+        "ema": [keras_reg.callbacks.ExponentialMovingAverage(0.999)],
+        "ema4": [keras_reg.callbacks.ExponentialMovingAverage(0.999, update_every=4)],
+        "swa": [keras_reg.callbacks.StochasticWeightAveraging(0)],
+    }
+
+    def epoch(name):
+        return lambda _: models[name].fit(x, y, batch_size=32, epochs=1, verbose=0,
+                                          callbacks=callbacks[name])
+
+    return time_interleaved({name: epoch(name) for name in models}, None,
+                            repeats=repeats, warmup=2)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=9)
+    args = parser.parse_args(argv)
+    x, y = digits()
+    load_before = os.getloadavg()
+    sam = sam_steps(x, y, args.repeats)
+    epochs = epoch_times(x, y, args.repeats)
+    load_after = os.getloadavg()
+    backend = keras.backend.backend()
+    print(f"{environment()}; load average {load_before[0]:.1f} before, "
+          f"{load_after[0]:.1f} after; medians of {args.repeats} interleaved repetitions")
+    print("| backend | base step ms | SAM step ms | ratio | epoch s | EMA | EMA every 4 "
+          "| SWA |")
+    print("|---|---|---|---|---|---|---|---|")
+    base = epochs["none"]
+
+    def cell(name):
+        return f"{epochs[name]:.3f} s ({100 * (epochs[name] / base - 1):+.1f} %)"
+
+    print(f"| {backend} | {sam['base'] * 1e3:.2f} | {sam['sam'] * 1e3:.2f} "
+          f"| {sam['sam'] / sam['base']:.2f} | {base:.3f} | {cell('ema')} | {cell('ema4')} "
+          f"| {cell('swa')} |")
+    return sam, epochs
+
+
+if __name__ == "__main__":
+    main()

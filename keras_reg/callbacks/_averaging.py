@@ -1,0 +1,112 @@
+"""The arithmetic of weight averaging as pure functions: the EMA's per-update
+rate and step (``keras.ops``, compiled by the callback), SWA's running mean
+and learning-rate schedule (NumPy and Python, once per epoch)."""
+
+import math
+
+import keras
+import numpy as np
+
+
+def ema_rate(k, floor, warmup, gamma, power):
+    """``1 − d_k``, the weight of the new weights in EMA update ``k``.
+
+    ``k`` (a tensor) counts the updates after the first ``start_step``; the
+    first (``k = 1``) copies the weights, as do all before it (``k <= 0``).
+    With ``warmup`` (timm's ``ModelEmaV3``): ``d_k = min(decay, 1 −
+    (1 + (k − 1)/γ)^−p)``, so ``1 − d_k = max(1 − decay, (1 + (k − 1)/γ)^−p)``,
+    written in that form because ``1 − d`` loses digits in float32 when ``d``
+    is close to 1. Without warmup ``d_k = decay`` for ``k >= 2``. ``floor``
+    is ``1 − decay``; ``warmup`` is a boolean tensor (all arguments are
+    tensors, so that one compiled function serves every configuration).
+    """
+    k = keras.ops.cast(k, "float32")
+    since_first = keras.ops.maximum(k - 1.0, 0.0)
+    warm = keras.ops.maximum(floor, keras.ops.power(1.0 + since_first / gamma, -power))
+    rate = keras.ops.where(warmup, warm, floor)
+    return keras.ops.where(k <= 1.0, keras.ops.ones_like(rate), rate)
+
+
+def ema_step(averages, weights, counter, last_updates, count, steps, config):
+    """One EMA update from the optimizer's state; returns ``(averages,
+    last_updates, count)``.
+
+    ``counter // steps`` is the optimizer's number of real updates; ``n``
+    of them happened since ``last_updates`` was taken: none after a batch
+    that only accumulated gradients or that the loss scale skipped (the
+    averages stay as they are), several when ``steps_per_execution > 1``
+    ran them between two calls (then the decay of the last is applied ``n``
+    times — exact for a constant decay, as if the weights had not changed in
+    between — and a copy among them makes it a copy). ``count`` counts all
+    updates seen; the EMA update index is ``k = count − start_step``.
+    ``config`` is ``ema_config(...)``.
+    """
+    floor, warmup, gamma, power, start_step = config
+    start_step = keras.ops.cast(start_step, count.dtype)
+    updates = keras.ops.floor_divide(counter, keras.ops.cast(steps, counter.dtype))
+    new = keras.ops.cast(updates - last_updates, count.dtype)
+    first = count + 1 - start_step  # the index k of the first of the new updates
+    count = count + new
+    rate = ema_rate(count - start_step, floor, warmup, gamma, power)
+    n = keras.ops.cast(new, "float32")
+    # 1 − d^n, exactly 0 when n = 0 (the averages do not move) and 1 when
+    # one of the n updates was a copy (k <= 1).
+    factor = keras.ops.where(n == 1.0, rate, 1.0 - keras.ops.power(1.0 - rate, n))
+    factor = keras.ops.where((n > 0.0) & (first <= 1), keras.ops.ones_like(factor), factor)
+    averages = [
+        a + (keras.ops.cast(w, a.dtype) - a) * keras.ops.cast(factor, a.dtype)
+        for a, w in zip(averages, weights)
+    ]
+    return averages, keras.ops.cast(updates, last_updates.dtype), count
+
+
+def ema_config(decay, warmup, gamma, power, start_step):
+    """The EMA's settings as tensors for ``ema_step``."""
+    return (
+        keras.ops.convert_to_tensor(1.0 - decay, "float32"),
+        keras.ops.convert_to_tensor(bool(warmup)),
+        keras.ops.convert_to_tensor(gamma, "float32"),
+        keras.ops.convert_to_tensor(power, "float32"),
+        keras.ops.convert_to_tensor(start_step, "int32"),
+    )
+
+
+def ema_update(state, sources):
+    """``ema_step`` in ``CompiledUpdate``'s form: ``state`` is
+    ``(averages, last_updates, count, steps, config)``, ``sources`` the
+    weights followed by the optimizer's counter."""
+    averages, last_updates, count, steps, config = state
+    averages, last_updates, count = ema_step(
+        averages, sources[:-1], sources[-1], last_updates, count, steps, config
+    )
+    return averages, last_updates, count, steps, config
+
+
+def running_mean(average, value, count):
+    """The mean of ``count + 1`` arrays from the mean ``average`` of the
+    first ``count`` and the next ``value``, in float64, returned in the
+    dtype of ``value`` (so that a resumed run continues from the same bits)."""
+    if count == 0:
+        return np.array(value, copy=True)
+    mean = average.astype("float64") + (value.astype("float64") - average) / (count + 1)
+    return mean.astype(value.dtype)
+
+
+def swa_learning_rate(epoch, initial, swa, start_epoch, anneal_epochs, strategy):
+    """The learning rate of ``epoch`` under SWA's schedule, or None where SWA
+    leaves it alone (the epochs before annealing starts).
+
+    The rate moves from ``initial`` to ``swa`` over the ``anneal_epochs``
+    epochs before ``start_epoch`` — at epoch ``start_epoch − a + i``
+    (``i = 0 … a − 1``) it is ``initial + (swa − initial)·α((i + 1)/(a + 1))``
+    with ``α(t) = t`` ("linear") or ``(1 − cos πt)/2`` ("cos") — and is
+    ``swa`` from ``start_epoch`` on, while the weights are averaged.
+    """
+    begin = start_epoch - anneal_epochs
+    if epoch < begin:
+        return None
+    if epoch >= start_epoch:
+        return float(swa)
+    t = (epoch - begin + 1) / (anneal_epochs + 1)
+    alpha = t if strategy == "linear" else (1.0 - math.cos(math.pi * t)) / 2.0
+    return float(initial + (swa - initial) * alpha)

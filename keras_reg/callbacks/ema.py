@@ -1,0 +1,304 @@
+"""Exponential moving average of the weights, with warmup."""
+
+import keras
+import numpy as np
+
+from keras_reg import _validation
+from keras_reg._compat import training as _compat
+from keras_reg.callbacks import _arguments, _averaging
+
+_LOW_PRECISION = ("float16", "bfloat16")
+
+
+def _averaged_dtype(variable):
+    # A float16 average of weights that move by 1e-4 per step does not move.
+    dtype = keras.backend.standardize_dtype(variable.dtype)
+    return "float32" if dtype in _LOW_PRECISION else dtype
+
+
+def _is_float(variable):
+    return keras.backend.is_float_dtype(keras.backend.standardize_dtype(variable.dtype))
+
+
+@keras.saving.register_keras_serializable(package="keras_reg")
+class ExponentialMovingAverage(keras.callbacks.Callback):
+    """Keep an exponential moving average (EMA) of the weights; evaluate and
+    finish with it.
+
+    After every optimizer update the average moves towards the weights:
+    ``ema ← d_k·ema + (1 − d_k)·w``. ``k = 1, 2, …`` numbers the updates
+    after the first ``start_step``; update 1 copies the weights (``d_1 = 0``),
+    as does every update before it. With ``warmup`` the decay grows with
+    ``k`` as in timm's ``ModelEmaV3``,
+
+        d_k = min(decay, 1 − (1 + (k − 1)/γ)^(−p)),
+
+    so early averages are not dominated by the initial weights; without it
+    ``d_k = decay`` for ``k >= 2``. Batches that only accumulate gradients
+    (``gradient_accumulation_steps``) and steps skipped by loss scaling
+    (mixed precision) are not updates. With ``steps_per_execution = n`` the
+    average sees the weights once per ``n`` updates and applies the decay
+    ``n`` times.
+
+    ``average_non_trainable=True`` (the default, as in timm) also averages
+    the non-trainable float weights — BatchNormalization's moving mean and
+    variance — so that the averaged model uses statistics averaged over the
+    same horizon as its weights; with ``False`` the average model uses the
+    training model's current statistics (Keras's ``use_ema``).
+
+    Validation during ``fit`` runs on the averaged weights (as with
+    ``keras.callbacks.SwapEMAWeights``). With ``swap_on_epoch=True`` the model
+    also holds them at the end of each epoch, so that the callbacks listed
+    **after** this one — keras_reg's ``EarlyStopping``, ``ModelCheckpoint`` —
+    see, keep and restore the averaged weights; training resumes from the
+    training weights at the next epoch. When ``fit`` ends the model holds the
+    averaged weights, so ``model.save``, ``predict`` and
+    ``keras_reg.uncertainty.mc_predict`` use them. The next ``fit`` with
+    this callback continues the training weights and the average where they
+    were (unless the model's weights were changed in between, e.g. by
+    ``EarlyStopping`` restoring an epoch: then training continues from them).
+
+    The update runs at the start of the next batch (and before validation
+    and at the end of each epoch), compiled, without a host sync; the
+    average lives in memory, not in the model or optimizer, so saved files
+    are unchanged. It is not saved by ``BackupAndRestore``: after a resume the
+    average restarts from the resumed weights.
+
+    Args:
+        decay: the decay ``d`` in ``[0, 1)``, e.g. 0.999 (a horizon of about
+            ``1/(1 − d)`` updates).
+        warmup: whether the decay follows the warmup above.
+        warmup_gamma: ``γ > 0`` of the warmup.
+        warmup_power: ``p > 0`` of the warmup (timm: 2/3 for runs of about
+            a million steps, 3/4 for shorter ones).
+        start_step: optimizer updates to leave out before averaging (>= 0).
+        update_every: take the weights in every this many batches (>= 1);
+            the updates in between are applied as ``n`` updates with these
+            weights (the decay ``n`` times). 1 (exact) costs one compiled
+            update per batch: see the docs for what that is on each backend.
+        average_non_trainable: also average non-trainable float weights.
+        swap_on_epoch: hold the averaged weights at each epoch's end.
+
+    Example:
+
+    ```python
+    ema = keras_reg.callbacks.ExponentialMovingAverage(0.999, swap_on_epoch=True)
+    stop = keras_reg.callbacks.EarlyStopping("val_loss", patience=5)
+    model.fit(x, y, validation_split=0.1, epochs=50, callbacks=[ema, stop])
+    ```
+
+    Reference:
+        Polyak & Juditsky, "Acceleration of stochastic approximation by
+        averaging", SIAM J. Control Optim. 1992; the warmup from timm
+        (Wightman, pytorch-image-models, ``timm.utils.ModelEmaV3``).
+    """
+
+    def __init__(self, decay=0.999, warmup=True, warmup_gamma=1.0, warmup_power=2.0 / 3.0,
+                 start_step=0, update_every=1, average_non_trainable=True,
+                 swap_on_epoch=False):
+        super().__init__()
+        self.decay = _validation.check_rate(decay, name="decay")
+        self.warmup = bool(warmup)
+        self.warmup_gamma = _check_positive(warmup_gamma, "warmup_gamma")
+        self.warmup_power = _check_positive(warmup_power, "warmup_power")
+        self.start_step = _arguments.check_count(start_step, "start_step")
+        self.update_every = _validation.check_positive_int(update_every, "update_every")
+        self.average_non_trainable = bool(average_non_trainable)
+        self.swap_on_epoch = bool(swap_on_epoch)
+        self._variables = None  # the averaged model variables
+        # (averages, last_updates, count) while no compiled update holds them.
+        self._state = None
+        self._update = None  # the compiled update (_compat.CompiledUpdate)
+        self._bound_to = None  # what it was made for: variables, counter, steps
+        self._in_model = False  # the model holds the averages
+        self._held = None  # training weights (NumPy) while it does
+        self._placed = None  # the averages put in the model when fit ended
+        self._pending = 0  # batches run since the last update
+        self._for_test = False
+
+    # -- the average -----------------------------------------------------------------
+
+    def _select(self, model):
+        weights = model.trainable_weights
+        if self.average_non_trainable:
+            weights = weights + [v for v in model.non_trainable_weights if _is_float(v)]
+        return weights
+
+    def _start(self, model):
+        """Begin a new average from the model's current weights."""
+        self._variables = self._select(model)
+        averages = [
+            keras.ops.cast(keras.ops.copy(v.value), _averaged_dtype(v)) for v in self._variables
+        ]
+        self._state = (averages, None, None)
+        self._update = self._bound_to = None
+        self._held = self._placed = None
+
+    def _current_state(self):
+        return self._state if self._update is None else self._update.state[:3]
+
+    def _bind(self, model):
+        """The compiled update for this fit: the one of the last fit if the
+        model, its optimizer's counter and accumulation are the same."""
+        counter, steps = _compat.update_counter(model.optimizer)
+        bound_to = ([id(v) for v in self._variables], id(counter), steps)
+        if self._update is not None and bound_to == self._bound_to:
+            self._update.refresh(model)
+            return
+        averages, last_updates, count = self._current_state()
+        if self._bound_to is None or bound_to[1] != self._bound_to[1]:
+            # A new optimizer (or the first fit): count its updates from now.
+            last_updates = keras.ops.floor_divide(
+                keras.ops.convert_to_tensor(counter), keras.ops.cast(steps, counter.dtype)
+            )
+            count = keras.ops.zeros_like(last_updates) if count is None else keras.ops.cast(
+                count, last_updates.dtype)
+        config = _averaging.ema_config(
+            self.decay, self.warmup, self.warmup_gamma, self.warmup_power, self.start_step
+        )
+        steps_tensor = keras.ops.convert_to_tensor(steps, "int32")
+        self._update = _compat.CompiledUpdate(
+            _averaging.ema_update, (averages, last_updates, count, steps_tensor, config),
+            self._variables + [counter], model,
+        )
+        self._state, self._bound_to = None, bound_to
+
+    def _advance(self):
+        self._update()
+        self._pending = 0
+
+    def _flush(self):
+        if self._pending:
+            self._advance()
+
+    @property
+    def averages(self):
+        """The averaged weights as NumPy arrays, in the order of
+        ``variables``, or None before training."""
+        if self._variables is None:
+            return None
+        return [keras.ops.convert_to_numpy(a) for a in self._current_state()[0]]
+
+    @property
+    def variables(self):
+        """The model variables that are averaged (None before training)."""
+        return None if self._variables is None else list(self._variables)
+
+    # -- swapping ----------------------------------------------------------------
+
+    def _swap_in(self):
+        self._held = [keras.ops.convert_to_numpy(v) for v in self._variables]
+        # Through NumPy: the variable gets its own buffer (on JAX, sharing
+        # one with the average would let the next train step donate it).
+        for variable, average in zip(self._variables, self.averages):
+            variable.assign(average)
+        self._in_model = True
+
+    def _swap_out(self):
+        for variable, value in zip(self._variables, self._held):
+            variable.assign(value)
+        self._held = None
+        self._in_model = False
+
+    def _continue_training_weights(self):
+        """At a later fit: put the training weights back if the model still
+        holds the averages this callback left in it (or swapped in before a
+        fit that did not end normally)."""
+        if self._placed is None:
+            if self._in_model:
+                self._swap_out()
+            return
+        current = [keras.ops.convert_to_numpy(v) for v in self._variables]
+        if all(np.array_equal(a, b) for a, b in zip(current, self._placed)):
+            self._swap_out()
+        self._held = self._placed = None
+        self._in_model = False
+
+    # -- callback hooks ----------------------------------------------------------
+
+    def on_train_begin(self, logs=None):
+        model = self.model
+        known = {id(v) for v in model.weights}
+        if self._variables is None or any(id(v) not in known for v in self._variables):
+            self._start(model)
+        else:
+            self._continue_training_weights()
+        self._bind(model)
+        self._check_start_within_run()
+        self._pending = 0
+
+    def _check_start_within_run(self):
+        """Raise, before any training, if ``start_step`` lies beyond the
+        updates this fit can make (when the number of batches is known)."""
+        batches = self.params.get("steps") if self.params else None
+        if not self.start_step or not batches:
+            return
+        done = int(keras.ops.convert_to_numpy(self._current_state()[2]))
+        run = self.params["epochs"] * batches // self._bound_to[2]
+        if self.start_step >= done + run:
+            raise ValueError(
+                f"Argument `start_step` must be below the number of optimizer updates "
+                f"({done} so far + at most {run} in this fit): the average would never "
+                f"start. Received: start_step={self.start_step}."
+            )
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self._pending >= self.update_every:
+            self._advance()
+        self._pending += 1
+
+    def on_test_begin(self, logs=None):
+        if self._update is None:
+            return
+        self._flush()
+        if not self._in_model:
+            self._swap_in()
+            self._for_test = True
+
+    def on_test_end(self, logs=None):
+        if self._for_test:
+            self._swap_out()
+            self._for_test = False
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._flush()
+        if self.swap_on_epoch and not self._in_model:
+            self._swap_in()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._in_model:
+            self._swap_out()
+
+    def on_train_end(self, logs=None):
+        self._flush()
+        if self._in_model:
+            # Again: a callback listed before this one may have written the
+            # weights since the epoch ended; the last one to write wins.
+            for variable, average in zip(self._variables, self.averages):
+                variable.assign(average)
+        else:
+            self._swap_in()
+        self._placed = [keras.ops.convert_to_numpy(v) for v in self._variables]
+
+    def get_config(self):
+        return {
+            "decay": self.decay,
+            "warmup": self.warmup,
+            "warmup_gamma": self.warmup_gamma,
+            "warmup_power": self.warmup_power,
+            "start_step": self.start_step,
+            "update_every": self.update_every,
+            "average_non_trainable": self.average_non_trainable,
+            "swap_on_epoch": self.swap_on_epoch,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _check_positive(value, name):
+    value = _validation.check_non_negative(value, name)
+    if value == 0:
+        raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value!r}.")
+    return value
