@@ -216,3 +216,20 @@ def check_pair(value, name, low=None, high=None, strict=False):
     ):
         raise ValueError(f"{expected}.")
     return (a, b)
+
+
+# -- the data of the augmentation layers --------------------------------------------
+def check_input_dtype(dtype, kind, what, layer_name):
+    """Refuse data whose dtype is not of ``kind``: "float", "integer" or
+    "number" (integer or float, not bool). ``what`` names the expected data
+    in the message, e.g. "float audio"."""
+    try:
+        dtype = keras.backend.standardize_dtype(dtype)
+    except ValueError:  # strings, objects: no Keras dtype at all
+        dtype = str(dtype)
+    is_float = dtype.startswith(("float", "bfloat"))
+    is_integer = dtype.startswith(("int", "uint"))
+    accepted = {"float": is_float, "integer": is_integer, "number": is_float or is_integer}
+    if not accepted[kind]:
+        raise TypeError(f"{layer_name} expects {what}. Received dtype {dtype}.")
+    return dtype

@@ -77,9 +77,7 @@ def foreign_private_accesses(paths=None):
 
 # Accesses still to be moved behind the compat boundary (issue 15); each fix
 # removes its entry, and an entry that no longer occurs fails the test.
-KNOWN = {
-    ("augment/_base.py", "_get_seed_generator"),
-}
+KNOWN = set()
 
 
 def test_no_private_keras_attribute_outside_compat():

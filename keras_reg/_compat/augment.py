@@ -1,48 +1,172 @@
-"""Augmentation layers: Keras's private tf.data layer base, and backend-specific ops."""
+"""Augmentation: Keras's private tf.data layer base behind keras_reg's names,
+and the backend ops for a tensor.
+
+Keras runs its preprocessing layers inside ``tf.data`` under any backend by
+switching a layer's ops to TensorFlow while a pipeline is traced. The base
+that does it is private and was renamed: ``TFDataLayer`` (Keras 3.8) became
+``DataLayer`` (later releases). Its contract (a ``DynamicBackend`` in
+``self.backend``, ``seed``/``generator`` attributes read by
+``_get_seed_generator``) is used only here; ``keras_reg.augment`` sees the
+methods of ``PipelineLayer`` below.
+"""
+
+import importlib
+import sys
 
 import keras
 
-# Keras runs its preprocessing layers inside tf.data under any backend by
-# switching a layer's ops to TensorFlow while tracing the pipeline. The base
-# that does this is private and was renamed: TFDataLayer (Keras 3.8) became
-# DataLayer (later releases). keras_reg.augment builds on whichever exists.
-# (noqa: re-exported for keras_reg.augment; `ruff --fix` would delete them.)
 try:
-    from keras.src.layers.preprocessing.data_layer import DataLayer  # noqa: F401
+    from keras.src.layers.preprocessing.data_layer import DataLayer
 except ImportError:  # Keras < 3.10
-    from keras.src.layers.preprocessing.tf_data_layer import (  # noqa: F401
-        TFDataLayer as DataLayer,
-    )
+    from keras.src.layers.preprocessing.tf_data_layer import TFDataLayer as DataLayer
+from keras.src.utils import backend_utils, jax_utils
 
 
 class BackendOps:
-    """``keras.ops``-style names resolved on the backend a DataLayer runs on.
+    """``keras.ops``-style names resolved in one backend's modules.
 
-    ``keras.ops.multiply`` always dispatches to the configured backend; inside
-    a tf.data pipeline under JAX or torch the tensors are TensorFlow's, so an
-    augmentation layer calls ``self.ops.multiply`` instead, which this class
-    looks up in the active backend's ``core``, ``numpy``, ``math``, ``nn``,
-    ``image`` and ``linalg`` modules (where ``keras.ops`` itself dispatches).
+    ``keras.ops.multiply`` always dispatches to the configured backend;
+    inside a tf.data pipeline under JAX or torch the tensors are
+    TensorFlow's, so the augmentation code looks its ops up here, in the
+    ``core``, ``numpy``, ``math``, ``nn``, ``image`` and ``linalg`` modules
+    of the backend the tensors belong to (where ``keras.ops`` dispatches).
     """
 
     _MODULES = ("core", "numpy", "math", "nn", "image", "linalg")
 
-    def __init__(self, dynamic_backend):
-        self._backend = dynamic_backend
-
-    @property
-    def backend_name(self):
-        return self._backend.name
+    def __init__(self, backend_name):
+        self.backend_name = backend_name
+        self._module = importlib.import_module(f"keras.src.backend.{backend_name}")
 
     def __getattr__(self, name):
         for module in self._MODULES:
-            fn = getattr(getattr(self._backend, module), name, None)
+            fn = getattr(getattr(self._module, module), name, None)
             if fn is not None:
-                return fn
-        return getattr(self._backend, name)
+                break
+        else:
+            fn = getattr(self._module, name)
+        setattr(self, name, fn)  # found once per name
+        return fn
 
 
-def searchsorted(backend_ops, sorted_sequence, values, side="left"):
+class _SymbolicOps:
+    """``keras.ops`` for KerasTensors (symbolic shapes and dtypes)."""
+
+    backend_name = None
+
+    def __getattr__(self, name):
+        fn = getattr(keras.ops, name, None) or getattr(keras.ops.image, name)
+        setattr(self, name, fn)
+        return fn
+
+
+_OPS = {}
+_SYMBOLIC_OPS = _SymbolicOps()
+
+
+def backend_ops(backend_name):
+    """The ``BackendOps`` of ``backend_name`` (one instance per backend)."""
+    if backend_name not in _OPS:
+        _OPS[backend_name] = BackendOps(backend_name)
+    return _OPS[backend_name]
+
+
+def is_tf_tensor(x):
+    """Whether ``x`` is a TensorFlow tensor (eager or in a traced graph)."""
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and isinstance(x, (tf.Tensor, tf.Variable))
+
+
+def ops_for(x):
+    """The ops for tensors like ``x``: TensorFlow's for a TensorFlow tensor
+    (a tf.data pipeline under any backend), ``keras.ops`` for a KerasTensor,
+    else the configured backend's. Python numbers and NumPy arrays take the
+    configured backend."""
+    name = keras.backend.backend()
+    if name != "tensorflow" and is_tf_tensor(x):
+        return backend_ops("tensorflow")
+    if keras.backend.is_keras_tensor(x):
+        return _SYMBOLIC_OPS
+    return backend_ops(name)
+
+
+def _in_traced_tf_graph(sample):
+    """DataLayer's test: a TensorFlow graph (tf.data, tf.function) that is
+    not a symbolic Keras call and not a JAX trace."""
+    return (
+        not isinstance(sample, keras.KerasTensor)
+        and backend_utils.in_tf_graph()
+        and not jax_utils.is_in_jax_tracing_scope(sample)
+    )
+
+
+class PipelineLayer(DataLayer):
+    """DataLayer with the contract behind keras_reg's own names.
+
+    * ``running_ops()`` / ``running_random()``: the ops and the random
+      module of the backend this call runs on (TensorFlow's inside tf.data);
+    * ``running_seed()``: the layer's seed generator for that backend;
+    * ``data_key``: set by subclasses; in a traced TensorFlow graph the
+      entry under it is converted to the compute dtype as DataLayer converts
+      every input, while targets (labels) keep their own dtype (DataLayer
+      would turn integer class labels into floats there and only there).
+    """
+
+    data_key = None
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        # Read by DataLayer._get_seed_generator.
+        self.seed = seed
+        self.generator = keras.random.SeedGenerator(seed)
+
+    def running_ops(self):
+        return backend_ops(self.backend.name)
+
+    def running_random(self):
+        return self.backend.random
+
+    def running_seed(self):
+        return self._get_seed_generator(self.backend.name)
+
+    def __call__(self, data, *args, **kwargs):
+        if not isinstance(data, dict) or not _in_traced_tf_graph(keras.tree.flatten(data)[0]):
+            return super().__call__(data, *args, **kwargs)
+        # DataLayer.__call__'s tf.data branch, with the targets' dtypes kept.
+        self.backend.set_backend("tensorflow")
+        convert = self.backend.convert_to_tensor
+        data = {
+            key: convert(value, dtype=self.compute_dtype) if key == self.data_key
+            else keras.tree.map_structure(convert, value)
+            for key, value in data.items()
+        }
+        converts = self._convert_input_args
+        self._convert_input_args = False
+        try:
+            return keras.layers.Layer.__call__(self, data, *args, **kwargs)
+        finally:
+            self.backend.reset()
+            self._convert_input_args = converts
+
+
+class running_like:
+    """Context: ``layers`` (DataLayers called from ``parent``'s ``call``
+    without their own ``__call__``) run on ``parent``'s backend."""
+
+    def __init__(self, parent, layers):
+        self.name = parent.backend.name
+        self.layers = [layer for layer in layers if isinstance(layer, DataLayer)]
+
+    def __enter__(self):
+        for layer in self.layers:
+            layer.backend.set_backend(self.name)
+
+    def __exit__(self, *exc):
+        for layer in self.layers:
+            layer.backend.reset()
+
+
+def searchsorted(ops, sorted_sequence, values, side="left"):
     """``searchsorted`` that also works on tensors of unknown length.
 
     Keras 3.8's TensorFlow ``searchsorted`` calls ``len()`` on its input,
@@ -50,21 +174,19 @@ def searchsorted(backend_ops, sorted_sequence, values, side="left"):
     there, and only there, TensorFlow's own op is called.
     """
     try:
-        return backend_ops.searchsorted(sorted_sequence, values, side=side)
+        return ops.searchsorted(sorted_sequence, values, side=side)
     except TypeError:
         import tensorflow as tf
 
         return tf.searchsorted(sorted_sequence, values, side=side, out_type=tf.int32)
 
 
-def native_affine_transform(backend_ops):
-    """Whether ``affine_transform`` is a native kernel on the backend of
-    ``backend_ops`` (a ``BackendOps`` or ``keras.ops``).
+def native_affine_transform(ops):
+    """Whether ``affine_transform`` is a native kernel for ``ops``.
 
     Only TensorFlow's is (ImageProjectiveTransformV3, 5x faster than a
     gather); Keras's torch version loops over samples and channels in Python
     and its JAX version vmaps ``map_coordinates``, both slower than the
-    vectorized gather in ``augment.image._functional``.
+    vectorized gather in ``augment.image._geometry``.
     """
-    name = getattr(backend_ops, "backend_name", None) or keras.backend.backend()
-    return name == "tensorflow"
+    return (ops.backend_name or keras.backend.backend()) == "tensorflow"

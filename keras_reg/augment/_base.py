@@ -1,115 +1,174 @@
-"""Public base class for augmentation layers that run in tf.data and in models."""
+"""The public base of keras_reg's randomized preprocessing layers."""
 
 import keras
 
 from keras_reg._compat import augment as _compat
+from keras_reg.augment import _routing
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class AugmentationLayer(_compat.DataLayer):
-    """Base for random augmentations, usable in two places unchanged:
+class AugmentationLayer(_compat.PipelineLayer):
+    """Base of the random augmentations: randomness drawn in one place, then
+    deterministic transforms that apply it to the data and its targets.
 
-    * in a ``tf.data`` pipeline, ``ds.map(layer)``, under **any** backend
-      (TensorFlow ops run there even when the model trains on JAX or torch);
-    * inside a model, where it augments only when ``training`` is true, so
+    A call runs, on a batch ``data`` (a dict of tensors):
+
+    ```
+    t = get_random_transformation(data, training, seed)   # small dict of tensors
+    data[key] = transform_<key>(data[key], t, training)   # for each key of data
+    ```
+
+    so the data under ``data_key`` (``"images"``, ``"audio"`` or ``"tokens"``
+    for the image, audio and text layers) and its targets (``"labels"``) see
+    the same per-sample parameters. ``transform_labels`` is the identity
+    here: class labels pass unchanged through any layer that does not mix
+    samples; a layer that mixes them (MixUp) overrides it. A key the layer
+    has no ``transform_<key>`` for (``segmentation_masks``,
+    ``bounding_boxes``) is refused with an error rather than passed through.
+
+    The layer takes a batch (a tensor) or a dict ``{data_key: batch,
+    "labels": labels}``, and returns the same structure; one example without
+    its batch axis is accepted when ``batch_rank`` is set. It runs in two
+    places unchanged:
+
+    * in a ``tf.data`` pipeline under **any** backend: ``ds.map(layer)`` on
+      batches or dicts, ``ds.map(keras_reg.augment.paired(layer))`` on
+      ``(x, y)`` pairs (TensorFlow ops run there even when the model trains
+      on JAX or torch);
+    * inside a model, where it transforms only when ``training`` is true, so
       ``predict`` and ``evaluate`` see the data unchanged.
 
-    Subclass it and implement ``augment(batch)``: draw per-sample random
-    parameters with ``self.uniform`` / ``self.normal`` / ``self.randint``
-    (seeded from the layer's ``keras.random.SeedGenerator``) and transform
-    with ``self.ops``, which offers the ``keras.ops`` functions on whichever
-    backend the layer is running on (``keras.ops`` itself would hand a
-    TensorFlow tensor to JAX inside tf.data). Inputs without the batch axis
-    (one example, as in ``ds.map`` before ``batch``) are handled for you
-    when ``batch_rank`` is set.
+    Subclass it: draw per-sample parameters in ``get_random_transformation``
+    with ``self.uniform`` / ``self.normal`` / ``self.randint`` (seeded from
+    the layer's ``keras.random.SeedGenerator`` on the backend the call runs
+    on), and apply them with public functions (``keras_reg.augment.image.
+    functional``, ...) or ``self.ops`` (``keras.ops`` on that backend). The
+    0.1.0 form, an ``augment(batch)`` method that draws and transforms at
+    once, still works for ``data_key = "inputs"`` (labels pass unchanged).
 
     Args:
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
         **kwargs: ``keras.layers.Layer`` arguments (``name``, ``dtype``).
 
+    Call arguments:
+        data: a batch, one example (when ``batch_rank`` is set), or a dict
+            holding it under ``data_key`` and optionally ``"labels"``.
+        training: transform only when true (default true: a tf.data map).
+
     Example:
 
-    >>> @keras.saving.register_keras_serializable()
-    ... class RandomScale(keras_reg.augment.AugmentationLayer):
-    ...     batch_rank = 4
-    ...     def augment(self, images):
-    ...         n = self.ops.shape(images)[0]
-    ...         factor = self.uniform((n, 1, 1, 1), 0.8, 1.2)
-    ...         return self.ops.multiply(images, factor)
-    >>> ds = ds.map(RandomScale(seed=0))            # in tf.data, any backend
-    >>> model = keras.Sequential([RandomScale(), ...])  # or in the model
+    ```python
+    @keras.saving.register_keras_serializable()
+    class RandomScale(keras_reg.augment.AugmentationLayer):
+        data_key = "images"
+        batch_rank = 4
+
+        def get_random_transformation(self, data, training=True, seed=None):
+            n = self.ops.shape(data["images"])[0]
+            return {"factor": self.uniform((n, 1, 1, 1), 0.8, 1.2, seed=seed)}
+
+        def transform_images(self, images, transformation, training=True):
+            return images * transformation["factor"]
+
+    ds = ds.map(RandomScale(seed=0))                         # batches, any backend
+    ds = ds.map(keras_reg.augment.paired(RandomScale()))     # (x, y) pairs
+    model = keras.Sequential([RandomScale(), ...])           # or in the model
+    ```
     """
 
+    #: the dict key of the data, and the name of its transform (``transform_<data_key>``).
+    data_key = "inputs"
     #: rank of a batch (e.g. 4 for images); ``None`` accepts any rank.
     batch_rank = None
 
-    def __init__(self, seed=None, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, seed: int | None = None, **kwargs):
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise TypeError(f"Argument `seed` must be an int or None. Received: seed={seed!r}.")
-        self.seed = seed
-        self.generator = keras.random.SeedGenerator(seed)
-        self.supports_jit = True
+        super().__init__(seed=seed, **kwargs)
 
-    # -- what subclasses use -------------------------------------------------
+    # -- the protocol --------------------------------------------------------
+    def get_random_transformation(self, data, training=True, seed=None):
+        """Per-sample parameters for the batch ``data`` (a dict), or None."""
+        return None
+
+    def transform_labels(self, labels, transformation, training=True):
+        """Class labels are unchanged by a layer that does not mix samples."""
+        return labels
+
+    def transform_inputs(self, inputs, transformation, training=True):
+        # The 0.1.0 protocol: ``augment`` draws and transforms at once.
+        return self.augment(inputs)
+
+    def augment(self, batch):
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement `get_random_transformation` and "
+            f"`transform_{self.data_key}` (or, as in keras_reg 0.1.0, `augment(batch)`)."
+        )
+
+    def apply_transformation(self, data, transformation, training=True):
+        """``transform_<key>`` of each entry of the batch ``data`` (a dict)."""
+        return {
+            key: getattr(self, f"transform_{key}")(value, transformation, training=training)
+            for key, value in data.items()
+        }
+
+    # -- randomness, on the backend the call runs on ------------------------
     @property
     def ops(self):
         """``keras.ops`` on the backend this call runs on."""
-        return _compat.BackendOps(self.backend)
+        return self.running_ops()
 
-    def _seed_generator(self):
-        return self._get_seed_generator(self.backend.name)
+    def uniform(self, shape, minval=0.0, maxval=1.0, dtype="float32", seed=None):
+        return self._draw("uniform", seed, shape, minval=minval, maxval=maxval, dtype=dtype)
 
-    def uniform(self, shape, minval=0.0, maxval=1.0, dtype="float32"):
-        return self.backend.random.uniform(
-            shape, minval=minval, maxval=maxval, dtype=dtype, seed=self._seed_generator()
-        )
+    def normal(self, shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
+        return self._draw("normal", seed, shape, mean=mean, stddev=stddev, dtype=dtype)
 
-    def normal(self, shape, mean=0.0, stddev=1.0, dtype="float32"):
-        return self.backend.random.normal(
-            shape, mean=mean, stddev=stddev, dtype=dtype, seed=self._seed_generator()
-        )
+    def randint(self, shape, minval, maxval, dtype="int32", seed=None):
+        return self._draw("randint", seed, shape, minval=minval, maxval=maxval, dtype=dtype)
 
-    def randint(self, shape, minval, maxval, dtype="int32"):
-        return self.backend.random.randint(
-            shape, minval=minval, maxval=maxval, dtype=dtype, seed=self._seed_generator()
-        )
+    def _draw(self, distribution, seed, shape, **kwargs):
+        # ``seed``: what ``get_random_transformation`` received (None: the
+        # layer's own generator, on the backend the call runs on).
+        seed = self.running_seed() if seed is None else seed
+        return getattr(self.running_random(), distribution)(shape, seed=seed, **kwargs)
 
-    def augment(self, batch):
-        """Return a randomly transformed ``batch`` (per-sample randomness)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement `augment(batch)`.")
+    # -- checks --------------------------------------------------------------
+    def check_input_shape(self, shape):
+        """Raise a clear error for a wrong shape of the data (at build time
+        in models, when traced in tf.data); subclasses extend it."""
+        _routing.check_rank(self, shape)
+
+    def check_input_dtype(self, dtype):
+        """Raise a clear error for a wrong dtype of the data; subclasses set it."""
+
+    def output_dtype(self, input_dtype):
+        """The dtype of the transformed data (the compute dtype, by default)."""
+        return self.compute_dtype
+
+    def _check_raw_data(self, data):
+        """Checks of the data as the caller passed it, before Keras converts
+        it (e.g. integer token ids); returns it. Combinators run their children's."""
+        return data
 
     # -- plumbing ------------------------------------------------------------
-    def _check_rank(self, rank):
-        if self.batch_rank is not None and rank not in (self.batch_rank, self.batch_rank - 1):
-            raise ValueError(
-                f"{type(self).__name__} expects inputs of rank {self.batch_rank} (a batch) "
-                f"or {self.batch_rank - 1} (one example). Received rank {rank}."
-            )
-
-    def check_input_shape(self, shape):
-        """Raise a clear error for a wrong input shape. Runs at build time in
-        models and at trace time in tf.data (where Keras builds without a
-        shape); subclasses extend it."""
-        self._check_rank(len(shape))
+    def __call__(self, data, *args, **kwargs):
+        return super().__call__(_routing.check_call_data(self, data), *args, **kwargs)
 
     def build(self, input_shape):
-        if input_shape is not None:
-            self.check_input_shape(tuple(input_shape))
+        shape = _routing.data_shape(self, input_shape)
+        if shape is not None:
+            self.check_input_shape(tuple(shape))
         self.built = True
 
-    def call(self, inputs, training=True):
-        if not training:
-            return inputs
-        rank = len(inputs.shape)
-        self.check_input_shape(tuple(inputs.shape))
-        if self.batch_rank is not None and rank == self.batch_rank - 1:
-            batch = self.ops.expand_dims(inputs, 0)
-            return self.ops.squeeze(self.augment(batch), 0)
-        return self.augment(inputs)
+    def call(self, data, training=True):
+        return _routing.run(self, data, training)
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    def compute_output_spec(self, data, training=True):
+        return _routing.output_spec(self, data)
 
     def get_config(self):
         config = super().get_config()

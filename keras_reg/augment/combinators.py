@@ -2,7 +2,9 @@
 
 Each child runs on the whole batch and the result is selected per sample
 (``where``), so every sample gets its own coin flip while the batch stays one
-vectorized call. Children must keep the shape of their input (checked when
+vectorized call. On a dict ``{key: data, "labels": labels}`` each child
+transforms data and labels together (with one draw), and each sample keeps
+both from the same child. Children must keep the shape of their input (checked when
 the combinator is built, and again on each traced shape). Any Keras or
 keras_reg preprocessing layer can be a child, and combinators nest; a
 combinator makes the same checks on its input as its children (the text
@@ -12,103 +14,11 @@ layers' integer token ids, for instance), before Keras converts it.
 import keras
 
 from keras_reg import _validation
-from keras_reg.augment._base import AugmentationLayer
-
-
-def _check_layer(layer, name):
-    if not isinstance(layer, keras.layers.Layer):
-        raise TypeError(f"Argument `{name}` must be a Keras layer. Received: {name}={layer!r}.")
-    return layer
-
-
-def _check_layers(layers, name="layers"):
-    if not isinstance(layers, (list, tuple)) or not layers:
-        raise ValueError(
-            f"Argument `{name}` must be a non-empty list of layers. Received: {name}={layers!r}."
-        )
-    return [_check_layer(layer, f"{name}[{i}]") for i, layer in enumerate(layers)]
-
-
-def _children_dtype(kwargs, layers):
-    """Without an explicit ``dtype``, a combinator of integer layers (the text
-    layers, int32 token ids) takes their dtype; otherwise Keras's float
-    default, as for any layer."""
-    dtypes = {keras.backend.standardize_dtype(layer.compute_dtype) for layer in layers}
-    if "dtype" not in kwargs and len(dtypes) == 1 and dtypes <= {"int32", "int64"}:
-        kwargs["dtype"] = dtypes.pop()
-    return kwargs
-
-
-def _known_dims_differ(a, b):
-    return len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b))
-
-
-class _Combinator(AugmentationLayer):
-    def _children(self):
-        """``(argument name, layer)`` for each child, as the messages name them."""
-        return [(f"layers[{j}]", layer) for j, layer in enumerate(self.layers)]
-
-    def __call__(self, inputs, *args, **kwargs):
-        return super().__call__(self._check_call_inputs(inputs), *args, **kwargs)
-
-    def _check_call_inputs(self, inputs):
-        """The children's own checks of what the caller passed (e.g. integer
-        token ids), run before Keras converts it to this layer's dtype."""
-        for _, child in self._children():
-            check = getattr(child, "_check_call_inputs", None)
-            if check is not None:
-                inputs = check(inputs)
-        return inputs
-
-    def _check_same_shape(self, name, child, input_shape, output_shape):
-        if _known_dims_differ(tuple(input_shape), tuple(output_shape)):
-            raise ValueError(
-                f"{type(self).__name__}: argument `{name}` ({type(child).__name__} "
-                f"{child.name!r}) changes the shape of its input: {tuple(input_shape)} -> "
-                f"{tuple(output_shape)}. Each sample takes either a child's output or its "
-                "input, so children must keep the shape (resize or crop before or after "
-                "the combinator)."
-            )
-
-    def build(self, input_shape):
-        super().build(input_shape)
-        if input_shape is None:
-            return  # tf.data builds without a shape: `_run` checks each traced shape
-        spec = keras.KerasTensor(tuple(input_shape), dtype=self.compute_dtype)
-        for name, child in self._children():
-            try:
-                output = child.compute_output_spec(spec)
-            except Exception:  # no symbolic shape for this child: `_run` checks at call
-                continue
-            if isinstance(output, keras.KerasTensor):
-                self._check_same_shape(name, child, input_shape, output.shape)
-
-    def _run(self, name, layer, batch):
-        out = layer(batch, training=True)
-        self._check_same_shape(name, layer, batch.shape, out.shape)
-        return self.ops.cast(out, self.compute_dtype)
-
-    def _per_sample(self, flags, batch):
-        """Reshape a (batch,) vector to broadcast against ``batch``."""
-        shape = [self.ops.shape(batch)[0]] + [1] * (len(batch.shape) - 1)
-        return self.ops.reshape(flags, shape)
-
-    def compute_output_spec(self, inputs, training=True):
-        return keras.KerasTensor(inputs.shape, dtype=self.compute_dtype)
-
-    @classmethod
-    def from_config(cls, config):
-        # Children are stored serialized under "layer" or "layers".
-        config = dict(config)
-        if "layer" in config:
-            config["layer"] = keras.saving.deserialize_keras_object(config["layer"])
-        if "layers" in config:
-            config["layers"] = [keras.saving.deserialize_keras_object(x) for x in config["layers"]]
-        return cls(**config)
+from keras_reg.augment._combinator import Combinator, check_layer, check_layers, children_dtype
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class RandomApply(_Combinator):
+class RandomApply(Combinator):
     """Apply ``layer`` to each sample with probability ``rate``.
 
         y_i = layer(x)_i  if u_i < rate  else  x_i,    u_i ~ U[0, 1) per sample
@@ -118,26 +28,37 @@ class RandomApply(_Combinator):
         rate: probability of applying it, in ``[0, 1]``.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
+            children's ``data_key``); each sample keeps data and labels from
+            the same child.
+        training: augment only when true.
+
     Example:
 
-    >>> blur_half = keras_reg.augment.RandomApply(
-    ...     keras.layers.RandomGaussianBlur(1.0), rate=0.5, seed=0)
+    ```python
+    blur_half = keras_reg.augment.RandomApply(
+        keras.layers.RandomGaussianBlur(1.0), rate=0.5, seed=0)
+    ```
     """
 
-    def __init__(self, layer, rate=0.5, seed=None, **kwargs):
-        layer = _check_layer(layer, "layer")
-        super().__init__(seed=seed, **_children_dtype(kwargs, [layer]))
+    def __init__(self, layer: keras.layers.Layer, rate: float = 0.5, seed: int | None = None,
+                 **kwargs):
+        layer = check_layer(layer, "layer")
+        super().__init__(seed=seed, **children_dtype(kwargs, [layer]))
         self.layer = layer
         self.rate = _validation.check_rate(rate, upper_inclusive=True)
 
     def _children(self):
         return [("layer", self.layer)]
 
-    def augment(self, batch):
-        batch = self.ops.cast(batch, self.compute_dtype)
-        out = self._run("layer", self.layer, batch)
-        apply = self.uniform((self.ops.shape(batch)[0],)) < self.rate
-        return self.ops.where(self._per_sample(apply, batch), out, batch)
+    def get_random_transformation(self, data, training=True, seed=None):
+        n = self.ops.shape(data[self.data_key])[0]
+        return {"apply": self.uniform((n,), seed=seed) < self.rate}
+
+    def apply_transformation(self, data, transformation, training=True):
+        out = self.run_child("layer", self.layer, data)
+        return self.select(transformation["apply"], out, data)
 
     def get_config(self):
         layer = keras.saving.serialize_keras_object(self.layer)
@@ -145,7 +66,7 @@ class RandomApply(_Combinator):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class RandomChoice(_Combinator):
+class RandomChoice(Combinator):
     """Apply exactly one of ``layers`` to each sample, chosen per sample.
 
         y_i = layers[k_i](x)_i,   P(k_i = j) = weights[j] / sum(weights)
@@ -159,16 +80,25 @@ class RandomChoice(_Combinator):
             ``None`` chooses uniformly.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
+            children's ``data_key``); each sample keeps data and labels from
+            the same child.
+        training: augment only when true.
+
     Example:
 
-    >>> aug = keras_reg.augment.RandomChoice(
-    ...     [keras.layers.RandomFlip("horizontal"), keras.layers.RandomRotation(0.05)],
-    ...     weights=[2, 1], seed=0)
+    ```python
+    aug = keras_reg.augment.RandomChoice(
+        [keras.layers.RandomFlip("horizontal"), keras.layers.RandomRotation(0.05)],
+        weights=[2, 1], seed=0)
+    ```
     """
 
-    def __init__(self, layers, weights=None, seed=None, **kwargs):
-        layers = _check_layers(layers)
-        super().__init__(seed=seed, **_children_dtype(kwargs, layers))
+    def __init__(self, layers: list, weights: list | None = None, seed: int | None = None,
+                 **kwargs):
+        layers = check_layers(layers)
+        super().__init__(seed=seed, **children_dtype(kwargs, layers))
         self.layers = layers
         if weights is not None:
             if isinstance(weights, (str, bytes, dict)) or not hasattr(weights, "__len__"):
@@ -186,24 +116,27 @@ class RandomChoice(_Combinator):
                 )
         self.weights_ = weights
 
-    def augment(self, batch):
-        batch = self.ops.cast(batch, self.compute_dtype)
-        k = len(self.layers)
-        weights = self.weights_ or [1.0] * k
+    def _weights(self):
+        return self.weights_ or [1.0] * len(self.layers)
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        weights = self._weights()
         total = float(sum(weights))
         # Inverse-CDF draw of the child index from one uniform per sample.
-        u = self.uniform((self.ops.shape(batch)[0],))
+        u = self.uniform((self.ops.shape(data[self.data_key])[0],), seed=seed)
         choice = self.ops.zeros_like(u, dtype="int32")
         cumulative = 0.0
         for w in weights[:-1]:
             cumulative += w / total
             choice = choice + self.ops.cast(u >= cumulative, "int32")
-        out = batch
-        for j, layer in enumerate(self.layers):
-            if weights[j] == 0:
-                continue
-            chosen = self._per_sample(choice == j, batch)
-            out = self.ops.where(chosen, self._run(f"layers[{j}]", layer, batch), out)
+        return {"choice": choice}
+
+    def apply_transformation(self, data, transformation, training=True):
+        out = data
+        for j, (layer, weight) in enumerate(zip(self.layers, self._weights())):
+            if weight > 0:
+                chosen = self.run_child(f"layers[{j}]", layer, data)
+                out = self.select(transformation["choice"] == j, chosen, out)
         return out
 
     def get_config(self):
@@ -212,7 +145,7 @@ class RandomChoice(_Combinator):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class SomeOf(_Combinator):
+class SomeOf(Combinator):
     """Apply ``n`` of ``layers``, a random subset chosen per sample, in list order.
 
     Each sample draws one uniform key per layer and takes the ``n`` smallest,
@@ -223,16 +156,24 @@ class SomeOf(_Combinator):
         n: how many to apply to each sample, ``1 <= n <= len(layers)``.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
+            children's ``data_key``); each sample keeps data and labels from
+            the same child.
+        training: augment only when true.
+
     Example:
 
-    >>> aug = keras_reg.augment.SomeOf(
-    ...     [keras.layers.RandomFlip(), keras.layers.RandomContrast(0.2),
-    ...      keras_reg.augment.GaussianNoise((0.0, 10.0))], n=2, seed=0)
+    ```python
+    aug = keras_reg.augment.SomeOf(
+        [keras.layers.RandomFlip(), keras.layers.RandomContrast(0.2),
+         keras_reg.augment.GaussianNoise((0.0, 10.0))], n=2, seed=0)
+    ```
     """
 
-    def __init__(self, layers, n, seed=None, **kwargs):
-        layers = _check_layers(layers)
-        super().__init__(seed=seed, **_children_dtype(kwargs, layers))
+    def __init__(self, layers: list, n: int, seed: int | None = None, **kwargs):
+        layers = check_layers(layers)
+        super().__init__(seed=seed, **children_dtype(kwargs, layers))
         self.layers = layers
         n = _validation.check_positive_int(n, "n")
         if n > len(self.layers):
@@ -242,15 +183,17 @@ class SomeOf(_Combinator):
             )
         self.n = n
 
-    def augment(self, batch):
-        batch = self.ops.cast(batch, self.compute_dtype)
-        keys = self.uniform((self.ops.shape(batch)[0], len(self.layers)))
+    def get_random_transformation(self, data, training=True, seed=None):
+        n = self.ops.shape(data[self.data_key])[0]
+        keys = self.uniform((n, len(self.layers)), seed=seed)
         nth_smallest = self.ops.sort(keys, axis=-1)[:, self.n - 1 : self.n]
-        chosen = keys <= nth_smallest
+        return {"chosen": keys <= nth_smallest}
+
+    def apply_transformation(self, data, transformation, training=True):
         for j, layer in enumerate(self.layers):
-            flags = self._per_sample(chosen[:, j], batch)
-            batch = self.ops.where(flags, self._run(f"layers[{j}]", layer, batch), batch)
-        return batch
+            out = self.run_child(f"layers[{j}]", layer, data)
+            data = self.select(transformation["chosen"][:, j], out, data)
+        return data
 
     def get_config(self):
         layers = [keras.saving.serialize_keras_object(x) for x in self.layers]

@@ -7,7 +7,8 @@ import pytest
 import tensorflow as tf
 
 from keras_reg import augment
-from keras_reg.augment.image import _functional as F
+from keras_reg.augment.image import _geometry
+from keras_reg.augment.image import functional as F
 from tests.helpers import Z_BOUND, save_and_load, to_numpy
 
 ops = keras.ops
@@ -18,16 +19,12 @@ def _photos(n=4, size=16):
     return RNG.uniform(0, 255, size=(n, size, size, 3)).astype("float32")
 
 
-def _per_sample(values):
-    return ops.reshape(ops.convert_to_tensor(np.asarray(values, "float32")), (-1, 1, 1, 1))
-
-
 # --- the functional ops against NumPy / colorsys references ----------------
 @pytest.mark.slow
 def test_hue_shift_matches_colorsys():
     x = RNG.uniform(size=(3, 5, 5, 3)).astype("float32")
     shifts = [0.1, -0.25, 0.5]
-    got = to_numpy(F.hue(ops, ops.convert_to_tensor(x), _per_sample(shifts)))
+    got = to_numpy(F.adjust_hue(ops.convert_to_tensor(x), np.float32(shifts)))
     for i, d in enumerate(shifts):
         for pixel, out in zip(x[i].reshape(-1, 3), got[i].reshape(-1, 3)):
             h, s, v = colorsys.rgb_to_hsv(*pixel)
@@ -44,10 +41,11 @@ def test_contrast_saturation_brightness_match_torchvision_formulas():
                      + f[:, None, None, None] * x, 0, 1)
     f4 = f[:, None, None, None]
     want_s = np.clip(gray[..., None] * (1 - f4) + f4 * x, 0, 1)
-    np.testing.assert_allclose(to_numpy(F.contrast(ops, tx, _per_sample(f))), want_c, atol=1e-5)
-    np.testing.assert_allclose(to_numpy(F.saturation(ops, tx, _per_sample(f))), want_s, atol=1e-5)
+    unit = (0, 1)
+    np.testing.assert_allclose(to_numpy(F.adjust_contrast(tx, f, unit)), want_c, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(F.adjust_saturation(tx, f, unit)), want_s, atol=1e-5)
     want_b = np.clip(x * f[:, None, None, None], 0, 1)
-    np.testing.assert_allclose(to_numpy(F.brightness(ops, tx, _per_sample(f))), want_b, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(F.adjust_brightness(tx, f, unit)), want_b, atol=1e-6)
 
 
 # --- layers ------------------------------------------------------------------
@@ -136,21 +134,21 @@ def test_color_jitter_on_greyscale_as_torchvision():
     assert to_numpy(recipe(x)).shape == x.shape
 
 
-def test_augment_equals_augment_unit_on_the_unit_scale():
-    # Both layers skip the [0, 1] round trip in `augment`; `augment_unit`
-    # must still be the same transform on [0, 1] images. Before, the
+def test_transform_on_the_input_scale_equals_it_on_the_unit_scale():
+    # Both layers transform in the input's own scale; the same transformation
+    # on [0, 1] images, mapped back, must give the same images. Before, the
     # rotation filled its corners with 0 (grey for (-1, 1)), not black.
     x = np.random.default_rng(2).uniform(-1, 1, size=(8, 9, 9, 3)).astype("float32")
-    for layer in (augment.ColorJitter(0.4, 0.4, 0.4, 0.2, value_range=(-1, 1), seed=0),
-                  augment.RandomFlipRotation("horizontal_and_vertical", 40, value_range=(-1, 1),
-                                             seed=0)):
-        state = [to_numpy(v) for v in layer.non_trainable_variables]  # the seed state
-        direct = to_numpy(layer.augment(ops.convert_to_tensor(x)))
-        for variable, value in zip(layer.non_trainable_variables, state):
-            variable.assign(value)
-        unit = layer.augment_unit(F.to_unit(ops, ops.convert_to_tensor(x), (-1.0, 1.0), "float32"))
-        np.testing.assert_allclose(to_numpy(F.from_unit(ops, unit, (-1.0, 1.0))), direct,
-                                   atol=1e-5, err_msg=type(layer).__name__)
+    unit = (x + 1.0) / 2.0
+    for make in (lambda r: augment.ColorJitter(0.4, 0.4, 0.4, 0.2, value_range=r, seed=0),
+                 lambda r: augment.RandomFlipRotation("horizontal_and_vertical", 40,
+                                                      value_range=r, seed=0)):
+        layer, unit_layer = make((-1, 1)), make((0, 1))
+        t = layer.get_random_transformation({"images": ops.convert_to_tensor(x)})
+        direct = to_numpy(layer.transform_images(ops.convert_to_tensor(x), t))
+        on_unit = to_numpy(unit_layer.transform_images(ops.convert_to_tensor(unit), t))
+        np.testing.assert_allclose(on_unit * 2.0 - 1.0, direct, atol=1e-5,
+                                   err_msg=type(layer).__name__)
     assert np.isclose(direct, -1.0).any() and not np.isclose(direct, 0.0).any()  # black corners
 
 
@@ -207,11 +205,12 @@ def test_affine_by_gather_matches_keras_affine_transform():
     rng = np.random.default_rng(3)
     x = rng.random((6, 9, 11, 2)).astype("float32")
     angles = ops.convert_to_tensor(rng.uniform(-40, 40, 6).astype("float32"))
-    t = to_numpy(F.rotation_transform(ops, angles, 9, 11)).copy()
+    t = to_numpy(F.rotation_transform(angles, 9, 11)).copy()
     t[:, 2] += rng.uniform(-3, 3, 6)
     t[:, 5] += rng.uniform(-3, 3, 6)
     expected = to_numpy(ops.image.affine_transform(x, t, "bilinear", "constant", 0.5))
-    got = to_numpy(F.affine_by_gather(ops, ops.convert_to_tensor(x), ops.convert_to_tensor(t),
+    got = to_numpy(_geometry.affine_by_gather(ops, ops.convert_to_tensor(x),
+                                              ops.convert_to_tensor(t),
                                       fill_value=0.5))
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
@@ -222,7 +221,7 @@ def test_affine_by_gather_keeps_float16_and_samples_in_float32():
     # become u + 0.25 and the outputs 0.25/0.75 there.
     stripes = np.tile((np.arange(224) % 2).astype("float16")[None, None, :, None], (1, 2, 1, 1))
     t = np.array([[1, 0, 0.3, 0, 1, 0, 0, 0]], "float32")
-    out = F.affine_by_gather(ops, ops.convert_to_tensor(stripes), ops.convert_to_tensor(t))
+    out = _geometry.affine_by_gather(ops, ops.convert_to_tensor(stripes), ops.convert_to_tensor(t))
     assert keras.backend.standardize_dtype(out.dtype) == "float16"
     x = stripes[0, 0, :, 0].astype("float64")
     expected = 0.7 * x[:-1] + 0.3 * x[1:]

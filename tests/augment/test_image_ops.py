@@ -27,16 +27,18 @@ import numpy as np
 import pytest
 
 from keras_reg import augment
-from keras_reg.augment.image import _functional as F
-from keras_reg.augment.image.auto_augment import OPERATIONS, apply_operation
+from keras_reg.augment.image import _color
+from keras_reg.augment.image import functional as F
+from keras_reg.augment.image.auto_augment import OPERATIONS
 from tests.augment._backend import compiled
 from tests.helpers import to_numpy, torchvision_functional
 
 pytestmark = pytest.mark.slow  # torch, torchvision and scikit-learn's photos
 
-# The backend ops every layer hands to the functional ops (``keras.ops`` has
-# TensorFlow's native affine transform under ``keras.ops.image``).
+# The backend ops the layers use (``keras.ops`` has TensorFlow's native
+# affine transform under ``keras.ops.image``).
 ops = augment.ColorJitter().ops
+UNIT = (0, 1)  # the photos' value range
 EXACT, LUMA, HSV, GEOMETRY = 1e-6, 1e-4 + 1e-6, 2e-6, 1e-5
 SIZE = 32
 
@@ -70,13 +72,9 @@ def _t(x):
     return ops.convert_to_tensor(x)
 
 
-def _run(op, *args):
-    """``op(ops, *args)`` as NumPy, compiled where that is faster (JAX)."""
-    return to_numpy(compiled(lambda *a: op(ops, *a))(*(_t(a) for a in args)))
-
-
-def _per_sample(values):
-    return ops.reshape(ops.convert_to_tensor(np.asarray(values, "float32")), (-1, 1, 1, 1))
+def _run(op, *args, **kwargs):
+    """``op(*args, **kwargs)`` as NumPy, compiled where that is faster (JAX)."""
+    return to_numpy(compiled(lambda *a: op(*a, **kwargs))(*(_t(a) for a in args)))
 
 
 def _each(tvf_op, x, params, uint8=False):
@@ -101,13 +99,14 @@ FACTORS = [0.0, 0.35, 1.6, 2.0]
 
 def test_grayscale(photos, tvf):
     want = _numpy(tvf.rgb_to_grayscale(_torch(photos)))
-    np.testing.assert_allclose(_run(F.grayscale, photos), want, atol=LUMA)
+    luma = lambda x: _color.luma(ops, x)  # noqa: E731
+    np.testing.assert_allclose(_run(luma, photos), want, atol=LUMA)
     grey = photos[..., :1]  # one channel: its own luma
-    np.testing.assert_array_equal(_run(F.grayscale, grey), grey)
+    np.testing.assert_array_equal(_run(luma, grey), grey)
 
 
-ENHANCE = [("brightness", "adjust_brightness", EXACT), ("contrast", "adjust_contrast", LUMA),
-           ("saturation", "adjust_saturation", LUMA), ("sharpness", "adjust_sharpness", EXACT)]
+ENHANCE = [("adjust_brightness", EXACT), ("adjust_contrast", LUMA),
+           ("adjust_saturation", LUMA), ("adjust_sharpness", EXACT)]
 
 
 def test_enhance_operations(photos, tvf):
@@ -115,15 +114,15 @@ def test_enhance_operations(photos, tvf):
     # leaves saturation alone, as PIL.
     for channels in (3, 1):
         x = photos[..., :channels]
-        for name, tv_name, tol in ENHANCE:
-            got = _run(getattr(F, name), x, _per_sample(FACTORS))
-            np.testing.assert_allclose(got, _each(getattr(tvf, tv_name), x, FACTORS), atol=tol,
+        for name, tol in ENHANCE:  # the same names in both
+            got = _run(getattr(F, name), x, np.float32(FACTORS), value_range=UNIT)
+            np.testing.assert_allclose(got, _each(getattr(tvf, name), x, FACTORS), atol=tol,
                                        err_msg=f"{name}, {channels} channel(s)")
 
 
 def test_sharpness_keeps_the_border(photos):
     # The defect this pins: a zero-padded filter darkened every border pixel.
-    got = _run(F.sharpness, photos, _per_sample([2.0] * len(photos)))
+    got = _run(F.adjust_sharpness, photos, np.float32([2.0] * len(photos)), value_range=UNIT)
     border = np.ones((SIZE, SIZE), bool)
     border[1:-1, 1:-1] = False
     np.testing.assert_allclose(got[:, border], photos[:, border], atol=EXACT)
@@ -133,15 +132,15 @@ def test_hue(photos, tvf):
     shifts = [0.5, -0.2, 0.1, -0.5]
     for channels in (3, 1):  # one channel: no hue, unchanged in both
         x = photos[..., :channels]
-        got = _run(F.hue, x, _per_sample(shifts))
+        got = _run(F.adjust_hue, x, np.float32(shifts))
         np.testing.assert_allclose(got, _each(tvf.adjust_hue, x, shifts), atol=HSV)
 
 
 def test_solarize_and_autocontrast(photos, tvf):
     thresholds = [0.0, 0.3, 0.7, 1.0]
-    got = _run(F.solarize, photos, _per_sample(thresholds))
+    got = _run(F.solarize, photos, np.float32(thresholds), value_range=UNIT)
     np.testing.assert_allclose(got, _each(tvf.solarize, photos, thresholds), atol=EXACT)
-    got = _run(F.auto_contrast, photos)
+    got = _run(F.auto_contrast, photos, value_range=UNIT)
     np.testing.assert_allclose(got, _numpy(tvf.autocontrast(_torch(photos))), atol=EXACT)
 
 
@@ -149,13 +148,13 @@ def test_posterize_and_equalize_on_8_bit_levels(photos, tvf):
     # PIL's (and torchvision's uint8 kernels') definitions; torchvision's
     # float posterize rounds to multiples of 1/2^bits instead of 2^(8-bits)/255.
     bits = [1, 3, 6, 8]
-    got = _run(F.posterize, photos, _per_sample(bits))
+    got = _run(F.posterize, photos, np.float32(bits), value_range=UNIT)
     np.testing.assert_allclose(got, _each(tvf.posterize, photos, bits, uint8=True), atol=EXACT)
     want = _numpy(tvf.equalize(_torch(photos, uint8=True)))
-    np.testing.assert_allclose(_run(F.equalize, photos), want, atol=EXACT)
+    np.testing.assert_allclose(_run(F.equalize, photos, value_range=UNIT), want, atol=EXACT)
     # A channel with one level (step 0) is left as it is, in both.
     flat = np.full((1, 8, 8, 3), 0.5, "float32")
-    np.testing.assert_array_equal(_run(F.equalize, flat), flat)
+    np.testing.assert_array_equal(_run(F.equalize, flat, value_range=UNIT), flat)
 
 
 # --- geometry -----------------------------------------------------------------------
@@ -169,7 +168,7 @@ def test_rotation_matches_torchvision_rotate(photos, tvf):
     # both. (torchvision's fill=None; with fill=0 it also multiplies the
     # pixels that straddle the edge by their in-image weight.)
     angles = [30.0, -135.0, 90.0, 7.5]
-    t = F.rotation_transform(ops, ops.convert_to_tensor(np.float32(angles)), SIZE, SIZE)
+    t = F.rotation_transform(ops.convert_to_tensor(np.float32(angles)), SIZE, SIZE)
     want = _each(lambda img, a: tvf.rotate(img, a, interpolation=tvf.InterpolationMode.BILINEAR),
                  photos, angles)
     np.testing.assert_allclose(_affine(photos, to_numpy(t)), want, atol=GEOMETRY)
@@ -188,7 +187,7 @@ def test_shear_matches_torchvision_affine_about_the_centre(photos, tvf):
     # about the image centre: input x = u + s (v - cy) for axis x.
     shears = [0.99, -0.3, 0.5, -0.99]
     for axis in ("x", "y"):
-        t = F.shear_transform(ops, ops.convert_to_tensor(np.float32(shears)), SIZE, SIZE, axis)
+        t = F.shear_transform(ops.convert_to_tensor(np.float32(shears)), SIZE, SIZE, axis)
         want = _each(lambda img, s, a=axis: _tv_shear(tvf, img, s, a), photos, shears)
         np.testing.assert_allclose(_affine(photos, to_numpy(t)), want, atol=GEOMETRY)
 
@@ -196,7 +195,7 @@ def test_shear_matches_torchvision_affine_about_the_centre(photos, tvf):
 def test_translation_matches_torchvision_affine(photos, tvf):
     pixels = [3.0, -7.0, 0.5, -12.25]  # fractional too: bilinear in both
     for axis in ("x", "y"):
-        t = F.translate_transform(ops, ops.convert_to_tensor(np.float32(pixels)), axis)
+        t = F.translate_transform(ops.convert_to_tensor(np.float32(pixels)), axis)
 
         def moved(img, p, axis=axis):
             return tvf.affine(img, angle=0.0, translate=[p, 0.0] if axis == "x" else [0.0, p],
@@ -220,10 +219,11 @@ TOLERANCES = {"color": LUMA, "contrast": LUMA, "rotate": GEOMETRY, "shear_x": GE
 BINS = (0, 7, 15, 22, 30)
 
 
-@pytest.mark.parametrize("space, policy", [("wide", "TrivialAugmentWide"),
-                                           ("standard", "RandAugment")])
-def test_operations_match_torchvision_policy(photos, tvf, space, policy):
-    """``apply_operation`` against torchvision's own implementation of the
+@pytest.mark.parametrize("layer, policy", [(augment.TrivialAugment, "TrivialAugmentWide"),
+                                           (augment.RandAugment, "RandAugment")])
+def test_operations_match_torchvision_policy(photos, tvf, layer, policy):
+    """Each operation of the layer, replayed through ``transform_images`` with
+    a chosen transformation, against torchvision's own implementation of the
     policy: its magnitude table (31 bins) and its ``_apply_image_or_video_transform``,
     bilinear (torchvision's default is nearest). One deliberate difference:
     keras_reg shears about the image centre, torchvision about the top-left
@@ -233,29 +233,38 @@ def test_operations_match_torchvision_policy(photos, tvf, space, policy):
     import torchvision.transforms.v2 as v2
 
     augmenter = getattr(v2, policy)(interpolation=v2.InterpolationMode.BILINEAR)
+    aug = layer(value_range=UNIT)
+    # Every (operation, image, bin, sign) in one batch: one call of the layer's
+    # transform (each call runs every operation on the whole batch).
+    cases = []
     for name in OPERATIONS:
+        signed = augmenter._AUGMENTATION_SPACE[TORCHVISION_NAMES[name]][1]
+        cases += [(name, i, b, s) for i in range(len(photos)) for b in BINS
+                  for s in ((1, -1) if signed else (1,))]
+    x = photos[[i for _, i, _, _ in cases]]
+    transformation = {  # one round: (batch, 1) each
+        "operation": np.int32([[OPERATIONS.index(name)] for name, _, _, _ in cases]),
+        "magnitude": np.float32([[b / 30.0] for _, _, b, _ in cases]),
+        "sign": np.float32([[s] for _, _, _, s in cases]),
+    }
+    keys = tuple(transformation)
+    replay = compiled(lambda x, *t: aug.transform_images(x, dict(zip(keys, t))))
+    got = to_numpy(replay(_t(x), *(_t(v) for v in transformation.values())))
+    for k, (name, _, b, s) in enumerate(cases):
         tv_name = TORCHVISION_NAMES[name]
-        table, signed = augmenter._AUGMENTATION_SPACE[tv_name]
-        magnitudes = table(31, SIZE, SIZE)
-        cases = [(i, b, s) for i in range(len(photos)) for b in BINS
-                 for s in ((1, -1) if signed else (1,))]
-        x = photos[[i for i, _, _ in cases]]
-        m = _per_sample([b / 30.0 for _, b, _ in cases])
-        sign = _per_sample([s for _, _, s in cases])
-        got = _run(lambda o, *a, name=name: apply_operation(o, name, *a, space), x, m, sign)
-        for k, (_, b, s) in enumerate(cases):
-            magnitude = 0.0 if magnitudes is None else float(magnitudes[b]) * s
-            if name.startswith("translate"):
-                # torchvision's float32 linspace puts bin 15 of 0..32 px at
-                # 15.999999, which int() truncates to 15; the table is linear,
-                # so its exact value is the last entry times b / 30 (16 px).
-                magnitude = float(magnitudes[-1]) * b / 30 * s
-            image = _torch(x[k:k + 1], uint8=name in ("posterize", "equalize"))
-            if name.startswith("shear"):
-                want = _tv_shear(tvf, image, magnitude, name[-1])
-            else:
-                want = augmenter._apply_image_or_video_transform(
-                    image, tv_name, magnitude, interpolation=augmenter.interpolation,
-                    fill=augmenter._fill)
-            np.testing.assert_allclose(got[k], _numpy(want)[0], atol=TOLERANCES.get(name, EXACT),
-                                       err_msg=f"{name} bin {b} sign {s}")
+        magnitudes = augmenter._AUGMENTATION_SPACE[tv_name][0](31, SIZE, SIZE)
+        magnitude = 0.0 if magnitudes is None else float(magnitudes[b]) * s
+        if name.startswith("translate"):
+            # torchvision's float32 linspace puts bin 15 of 0..32 px at
+            # 15.999999, which int() truncates to 15; the table is linear,
+            # so its exact value is the last entry times b / 30 (16 px).
+            magnitude = float(magnitudes[-1]) * b / 30 * s
+        image = _torch(x[k:k + 1], uint8=name in ("posterize", "equalize"))
+        if name.startswith("shear"):
+            want = _tv_shear(tvf, image, magnitude, name[-1])
+        else:
+            want = augmenter._apply_image_or_video_transform(
+                image, tv_name, magnitude, interpolation=augmenter.interpolation,
+                fill=augmenter._fill)
+        np.testing.assert_allclose(got[k], _numpy(want)[0], atol=TOLERANCES.get(name, EXACT),
+                                   err_msg=f"{name} bin {b} sign {s}")

@@ -1,6 +1,10 @@
 """Audio augmentation: waveforms (batch, samples) and spectrograms
-(batch, time, freq), float, randomness per sample."""
+(batch, time, freq), float, randomness per sample. In a dict, audio goes
+under ``"audio"`` (``{"audio": waveforms, "labels": labels}``). The
+transforms the layers apply are public functions in
+``keras_reg.augment.audio.functional``."""
 
+from keras_reg.augment.audio import functional  # noqa: F401  (the public transforms)
 from keras_reg.augment.audio.add_noise import AddNoise
 from keras_reg.augment.audio.pitch_shift import PitchShift
 from keras_reg.augment.audio.random_gain import RandomGain

@@ -1,38 +1,31 @@
-"""Shared plumbing of the audio layers: waveforms (n, samples) and
-spectrograms (n, time, freq), float."""
-
-import keras
+"""The audio family's rules on top of the protocol: waveforms (n, samples)
+and spectrograms (n, time, freq), float, under the key ``"audio"``."""
 
 from keras_reg import _validation
 from keras_reg.augment._base import AugmentationLayer
 
 
 class AudioAugmentationLayer(AugmentationLayer):
-    """Float batches; ``batch_rank`` 2 for waveforms, 3 for spectrograms."""
+    """Float batches; ``batch_rank`` 2 for waveforms, 3 for spectrograms;
+    ``transform_audio`` receives them in the compute dtype."""
 
+    data_key = "audio"
     batch_rank = 2
 
-    def call(self, inputs, training=True):
-        dtype = keras.backend.standardize_dtype(inputs.dtype)
-        if "float" not in dtype:
-            raise TypeError(
-                f"{type(self).__name__} expects float audio. Received dtype {inputs.dtype}."
-            )
-        return super().call(inputs, training=training)
+    def check_input_dtype(self, dtype):
+        _validation.check_input_dtype(dtype, "float", "float audio", type(self).__name__)
 
-    def per_sample(self, x, low, high):
-        """(n, 1) uniform draws."""
-        return self.uniform((self.ops.shape(x)[0], 1), low, high, dtype=x.dtype)
-
-    def compute_output_spec(self, inputs, training=True):
-        # Float inputs are cast to the compute dtype on the way in.
-        return keras.KerasTensor(inputs.shape, dtype=self.compute_dtype)
+    def per_waveform(self, data, low, high, seed=None):
+        """One uniform draw per waveform (batch,), in the audio's dtype."""
+        audio = data["audio"]
+        return self.uniform((self.ops.shape(audio)[0],), low, high, audio.dtype, seed=seed)
 
 
 class STFTLayer(AudioAugmentationLayer):
     """Waveform layers that work on a short-time Fourier transform."""
 
-    def __init__(self, fft_length=512, hop_length=128, seed=None, **kwargs):
+    def __init__(self, fft_length: int = 512, hop_length: int = 128, seed: int | None = None,
+                 **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.fft_length = _validation.check_positive_int(fft_length, "fft_length")
         self.hop_length = _validation.check_positive_int(hop_length, "hop_length")
@@ -51,17 +44,16 @@ class STFTLayer(AudioAugmentationLayer):
                 f"per waveform. Received input shape {tuple(input_shape)}."
             )
 
-    def call(self, inputs, training=True):
-        if training and len(inputs.shape) and inputs.shape[-1] is None:
+    def check_known_length(self, waveforms):
+        if waveforms.shape[-1] is None:
             # Only a traced TensorFlow graph (tf.data, a TensorFlow model with
             # a variable-length input) leaves the length unknown.
             raise ValueError(
                 f"{type(self).__name__} needs the number of samples to be known when the "
                 f"graph is traced (the STFT and the output length depend on it). Received "
-                f"input shape {tuple(inputs.shape)}. In tf.data, give every waveform one "
+                f"input shape {tuple(waveforms.shape)}. In tf.data, give every waveform one "
                 "length first (pad or crop, then `tf.ensure_shape`)."
             )
-        return super().call(inputs, training=training)
 
     def get_config(self):
         config = super().get_config()

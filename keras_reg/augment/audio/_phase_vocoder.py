@@ -27,6 +27,7 @@ import math
 
 import keras
 
+from keras_reg.augment._params import Tensor, batch_values, known_values, ops_for
 from keras_reg.augment.audio import _resample
 
 
@@ -36,25 +37,80 @@ def _stft_dtype(x):
     return dtype if dtype in ("float32", "float64") else "float32"
 
 
-def stretch(ops, x, rate, fft_length, hop_length, out_samples):
-    """Time-stretch waveforms ``x`` (n, T) by ``rate`` (n, 1): rate > 1 is
-    faster (shorter). Returns (n, out_samples), cropped or zero-padded."""
+def time_stretch(waveforms: Tensor, rate: float | Tensor, fft_length: int = 512,
+                 hop_length: int = 128) -> Tensor:
+    """Change the speed of each waveform by ``rate`` without changing its
+    pitch (phase vocoder, Hann window), cropped or zero-padded back to its
+    length: ``rate > 1`` plays faster (silence after the end), ``rate < 1``
+    slower (the end is cropped). The first ``fft_length`` samples are
+    re-synthesized even at rate 1 (see docs/augmentation.md).
+
+    Args:
+        waveforms: (batch, samples), float, at least ``fft_length`` samples.
+        rate: speed factor > 0, a number or one per waveform (batch,).
+        fft_length: STFT window and FFT size.
+        hop_length: STFT hop.
+
+    Returns:
+        the stretched waveforms, same shape and dtype (half precision is
+        computed in float32).
+
+    Example:
+
+    ```python
+    from keras_reg.augment.audio import functional as F
+    faster = F.time_stretch(waveforms, 1.25, fft_length=256, hop_length=64)
+    ```
+
+    Reference: Laroche & Dolson, "Improved phase vocoder time-scale
+    modification of audio", IEEE TSAP 1999.
+    """
+    ops = ops_for(waveforms)
+    x = ops.convert_to_tensor(waveforms)
     dtype = _stft_dtype(x)
-    y = _stretch(ops, ops.cast(x, dtype), ops.cast(rate, dtype), fft_length, hop_length,
-                 out_samples)
+    rate = batch_values(ops, rate, x, dtype)[:, None]
+    y = _stretch(ops, ops.cast(x, dtype), rate, fft_length, hop_length, x.shape[1])
     return ops.cast(y, x.dtype)
 
 
-def pitch_shift(ops, x, semitones, fft_length, hop_length, max_semitones):
-    """Shift waveforms ``x`` (n, T) by ``semitones`` (n, 1), keeping their
-    length: stretch to ``T · f`` samples (``f = 2^(s/12)``, pitch kept), then
-    read that at ``n · f``, low-passed at ``min(1, 1/f)`` of the Nyquist
-    frequency. ``max_semitones`` (a Python float) bounds ``semitones`` from
-    above: it sizes the stretched signal and the resampling kernel."""
+def pitch_shift(waveforms: Tensor, semitones: float | Tensor, fft_length: int = 512,
+                hop_length: int = 128, max_semitones: float | None = None) -> Tensor:
+    """Shift the pitch of each waveform by ``semitones``, keeping its length:
+    stretch to ``T · f`` samples with the phase vocoder (``f = 2^(s/12)``,
+    pitch kept), then read that at ``n · f`` with a windowed sinc low-passed
+    at ``min(1, 1/f)`` of the Nyquist frequency, which scales every frequency
+    by ``f`` and keeps the partials' levels.
+
+    Args:
+        waveforms: (batch, samples), float, at least ``fft_length`` samples.
+        semitones: a number or one per waveform (batch,), within [-24, 24].
+        fft_length: STFT window and FFT size.
+        hop_length: STFT hop.
+        max_semitones: an upper bound of ``semitones`` (it sizes the
+            stretched signal and the resampling kernel); default: their
+            largest value where it is known, else 24 (inside ``tf.data`` or a
+            jit trace pass it: a tighter bound is faster).
+
+    Returns:
+        the shifted waveforms, same shape and dtype.
+
+    Example:
+
+    ```python
+    up = keras_reg.augment.audio.functional.pitch_shift(waveforms, [2.0, -3.0])
+    ```
+
+    Reference: the stretch-and-resample method (e.g. librosa.effects.pitch_shift).
+    """
+    if max_semitones is None:
+        values = known_values(semitones)
+        max_semitones = 24.0 if values is None or values.size == 0 else float(values.max())
+    ops = ops_for(waveforms)
+    x = ops.convert_to_tensor(waveforms)
     dtype = _stft_dtype(x)
     work = ops.cast(x, dtype)
     samples = x.shape[1]
-    factor = ops.power(2.0, ops.cast(semitones, dtype) / 12.0)  # frequency ratio
+    factor = ops.power(2.0, batch_values(ops, semitones, x, dtype)[:, None] / 12.0)
     largest = 2.0 ** (max_semitones / 12.0)
     longest = max(int(math.ceil(samples * largest)) + 1, samples)
     stretched = _stretch(ops, work, 1.0 / factor, fft_length, hop_length, longest)

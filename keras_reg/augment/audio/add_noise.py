@@ -1,6 +1,7 @@
 import keras
 
 from keras_reg import _validation
+from keras_reg.augment.audio import functional as F
 from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 
@@ -18,23 +19,34 @@ class AddNoise(AudioAugmentationLayer):
         snr_db: (low, high) SNR range in dB.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: add noise only when true.
+
+    The transformation: ``{"snr_db": (batch,), "noise": ε}``, applied by
+    ``keras_reg.augment.audio.functional.add_noise_at_snr``.
+
     Example:
 
-    >>> noisy = keras_reg.augment.audio.AddNoise((10, 30), seed=0)(waveforms)  # (n, samples)
+    ```python
+    noisy = keras_reg.augment.audio.AddNoise((10, 30), seed=0)(waveforms)  # (n, samples)
+    ```
     """
 
-    def __init__(self, snr_db=(5.0, 40.0), seed=None, **kwargs):
+    def __init__(self, snr_db: tuple[float, float] = (5.0, 40.0), seed: int | None = None,
+                 **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.snr_db = _validation.check_pair(snr_db, "snr_db")
 
-    def augment(self, x):
-        ops = self.ops
-        snr = self.per_sample(x, *self.snr_db)
-        noise = self.normal(ops.shape(x), dtype=x.dtype)
-        signal_power = ops.mean(x * x, axis=1, keepdims=True)
-        noise_power = ops.mean(noise * noise, axis=1, keepdims=True)
-        scale = ops.sqrt(signal_power / ops.power(10.0, snr / 10.0) / noise_power)
-        return x + noise * scale
+    def get_random_transformation(self, data, training=True, seed=None):
+        audio = data["audio"]
+        snr_db = self.per_waveform(data, *self.snr_db, seed=seed)
+        return {"snr_db": snr_db, "noise": self.normal(self.ops.shape(audio), dtype=audio.dtype,
+                                                       seed=seed)}
+
+    def transform_audio(self, audio, transformation, training=True):
+        return F.add_noise_at_snr(audio, transformation["noise"], transformation["snr_db"])
 
     def get_config(self):
         return {**super().get_config(), "snr_db": self.snr_db}

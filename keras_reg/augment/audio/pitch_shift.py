@@ -1,7 +1,7 @@
 import keras
 
 from keras_reg import _validation
-from keras_reg.augment.audio import _phase_vocoder
+from keras_reg.augment.audio import functional as F
 from keras_reg.augment.audio._audio_layer import STFTLayer
 
 
@@ -23,24 +23,36 @@ class PitchShift(STFTLayer):
         hop_length: STFT hop.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: shift only when true.
+
+    The transformation: ``{"semitones": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.pitch_shift``.
+
     Example:
 
-    >>> shift = keras_reg.augment.audio.PitchShift((-4, 4), seed=0)
+    ```python
+    shift = keras_reg.augment.audio.PitchShift((-4, 4), seed=0)
+    ```
 
     Reference: the stretch-and-resample method (e.g. librosa.effects.pitch_shift);
     Laroche & Dolson 1999 for the phase vocoder.
     """
 
-    def __init__(self, semitones=(-4.0, 4.0), fft_length=512, hop_length=128, seed=None,
-                 **kwargs):
+    def __init__(self, semitones: tuple[float, float] = (-4.0, 4.0), fft_length: int = 512,
+                 hop_length: int = 128, seed: int | None = None, **kwargs):
         super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
         self.semitones = _validation.check_pair(semitones, "semitones", low=-24.0, high=24.0)
 
-    def augment(self, x):
-        semitones = self.per_sample(x, *self.semitones)
-        return _phase_vocoder.pitch_shift(
-            self.ops, x, semitones, self.fft_length, self.hop_length, self.semitones[1]
-        )
+    def get_random_transformation(self, data, training=True, seed=None):
+        self.check_known_length(data["audio"])
+        return {"semitones": self.per_waveform(data, *self.semitones, seed=seed)}
+
+    def transform_audio(self, audio, transformation, training=True):
+        return F.pitch_shift(audio, transformation["semitones"], self.fft_length,
+                             self.hop_length, max_semitones=self.semitones[1])
 
     def get_config(self):
         return {**super().get_config(), "semitones": self.semitones}

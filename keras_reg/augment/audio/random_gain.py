@@ -1,6 +1,7 @@
 import keras
 
 from keras_reg import _validation
+from keras_reg.augment.audio import functional as F
 from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 
@@ -13,17 +14,30 @@ class RandomGain(AudioAugmentationLayer):
         db: (low, high) gain range in dB.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: scale only when true.
+
+    The transformation: ``{"gain_db": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.apply_gain``.
+
     Example:
 
-    >>> louder_or_softer = keras_reg.augment.audio.RandomGain((-6, 6), seed=0)
+    ```python
+    louder_or_softer = keras_reg.augment.audio.RandomGain((-6, 6), seed=0)
+    ```
     """
 
-    def __init__(self, db=(-6.0, 6.0), seed=None, **kwargs):
+    def __init__(self, db: tuple[float, float] = (-6.0, 6.0), seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.db = _validation.check_pair(db, "db")
 
-    def augment(self, x):
-        return x * self.ops.power(10.0, self.per_sample(x, *self.db) / 20.0)
+    def get_random_transformation(self, data, training=True, seed=None):
+        return {"gain_db": self.per_waveform(data, *self.db, seed=seed)}
+
+    def transform_audio(self, audio, transformation, training=True):
+        return F.apply_gain(audio, transformation["gain_db"])
 
     def get_config(self):
         return {**super().get_config(), "db": self.db}

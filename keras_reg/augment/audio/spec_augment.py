@@ -4,6 +4,7 @@ Method for Automatic Speech Recognition", Interspeech 2019)."""
 import keras
 
 from keras_reg import _validation
+from keras_reg.augment.audio import functional as F
 from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 
@@ -11,7 +12,7 @@ class _Masking(AudioAugmentationLayer):
     batch_rank = 3
     axis = -2
 
-    def __init__(self, max_width, count=1, seed=None, **kwargs):
+    def __init__(self, max_width: int, count: int = 1, seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.max_width = _validation.check_positive_int(max_width, "max_width")
         self.count = _validation.check_positive_int(count, "count")
@@ -25,20 +26,20 @@ class _Masking(AudioAugmentationLayer):
                 f"({size}) of input shape {tuple(input_shape)}."
             )
 
-    def augment(self, x):
-        ops = self.ops
-        size = x.shape[self.axis]
-        n = ops.shape(x)[0]
-        positions = ops.arange(size, dtype="int32")[None, :]
-        masked = ops.zeros((n, size), dtype="bool")
+    def get_random_transformation(self, data, training=True, seed=None):
+        ops, audio = self.ops, data["audio"]
+        n, size = ops.shape(audio)[0], audio.shape[self.axis]
+        starts, widths = [], []
         for _ in range(self.count):
-            width = self.randint((n, 1), 0, self.max_width + 1)
-            start = ops.cast(
-                ops.floor(self.uniform((n, 1)) * ops.cast(size - width + 1, "float32")), "int32"
-            )
-            masked = masked | ((positions >= start) & (positions < start + width))
-        masked = masked[:, :, None] if self.axis == -2 else masked[:, None, :]
-        return ops.where(masked, ops.zeros_like(x), x)
+            width = self.randint((n,), 0, self.max_width + 1, seed=seed)
+            room = ops.cast(size - width + 1, "float32")
+            starts.append(ops.cast(ops.floor(self.uniform((n,), seed=seed) * room), "int32"))
+            widths.append(width)
+        return {"start": ops.stack(starts, axis=1), "width": ops.stack(widths, axis=1)}
+
+    def transform_audio(self, audio, transformation, training=True):
+        mask = F.mask_time if self.axis == -2 else F.mask_frequency
+        return mask(audio, transformation["start"], transformation["width"])
 
     def get_config(self):
         return {**super().get_config(), "max_width": self.max_width, "count": self.count}
@@ -55,9 +56,19 @@ class TimeMasking(_Masking):
         count: masks per spectrogram.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: spectrograms (batch, time, freq) or one, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: mask only when true.
+
+    The transformation: ``{"start": (batch, count), "width": (batch,
+    count)}``, applied by ``keras_reg.augment.audio.functional.mask_time``.
+
     Example:
 
-    >>> keras_reg.augment.audio.TimeMasking(max_width=20, count=2, seed=0)
+    ```python
+    masks = keras_reg.augment.audio.TimeMasking(max_width=20, count=2, seed=0)
+    ```
     """
 
     axis = -2
@@ -74,9 +85,19 @@ class FrequencyMasking(_Masking):
         count: masks per spectrogram.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: spectrograms (batch, time, freq) or one, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: mask only when true.
+
+    The transformation: ``{"start": (batch, count), "width": (batch,
+    count)}``, applied by ``keras_reg.augment.audio.functional.mask_frequency``.
+
     Example:
 
-    >>> keras_reg.augment.audio.FrequencyMasking(max_width=8, count=2, seed=0)
+    ```python
+    masks = keras_reg.augment.audio.FrequencyMasking(max_width=8, count=2, seed=0)
+    ```
     """
 
     axis = -1

@@ -1,6 +1,7 @@
 import keras
 
 from keras_reg import _validation
+from keras_reg.augment.audio import functional as F
 from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 
@@ -14,28 +15,38 @@ class TimeShift(AudioAugmentationLayer):
         max_fraction: in [0, 1].
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform (any length in
+            tf.data), or a dict ``{"audio": ..., "labels": ...}``.
+        training: shift only when true.
+
+    The transformation: ``{"shift": (batch,)}`` samples, applied by
+    ``keras_reg.augment.audio.functional.time_shift``.
+
     Example:
 
-    >>> shift = keras_reg.augment.audio.TimeShift(0.1, seed=0)
+    ```python
+    shift = keras_reg.augment.audio.TimeShift(0.1, seed=0)
+    ```
     """
 
-    def __init__(self, max_fraction=0.1, seed=None, **kwargs):
+    def __init__(self, max_fraction: float = 0.1, seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.max_fraction = _validation.check_magnitude(max_fraction, "max_fraction", upper=1.0)
 
-    def augment(self, x):
-        ops = self.ops
-        samples = x.shape[1]
+    def get_random_transformation(self, data, training=True, seed=None):
+        ops, audio = self.ops, data["audio"]
+        samples = audio.shape[1]
         if samples is None:  # tf.data with waveforms of any length
-            samples = ops.shape(x)[1]
-            limit = ops.cast(self.max_fraction * ops.cast(samples, "float32"), "int32")
+            samples = ops.cast(ops.shape(audio)[1], "float32")
+            limit = ops.cast(self.max_fraction * samples, "int32")
         else:
             limit = int(self.max_fraction * samples)
-        shift = self.randint((ops.shape(x)[0], 1), -limit, limit + 1)
-        source = ops.arange(samples, dtype="int32")[None, :] - shift
-        inside = (source >= 0) & (source < samples)
-        moved = ops.take_along_axis(x, ops.clip(source, 0, samples - 1), axis=1)
-        return ops.where(inside, moved, ops.zeros_like(moved))
+        shift = self.randint((ops.shape(audio)[0],), -limit, limit + 1, seed=seed)
+        return {"shift": shift}
+
+    def transform_audio(self, audio, transformation, training=True):
+        return F.time_shift(audio, transformation["shift"])
 
     def get_config(self):
         return {**super().get_config(), "max_fraction": self.max_fraction}

@@ -1,7 +1,7 @@
 import keras
 
 from keras_reg import _validation
-from keras_reg.augment.audio import _phase_vocoder
+from keras_reg.augment.audio import functional as F
 from keras_reg.augment.audio._audio_layer import STFTLayer
 
 
@@ -24,23 +24,35 @@ class TimeStretch(STFTLayer):
         hop_length: STFT hop.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: stretch only when true.
+
+    The transformation: ``{"rate": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.time_stretch``.
+
     Example:
 
-    >>> stretch = keras_reg.augment.audio.TimeStretch((0.8, 1.25), seed=0)
+    ```python
+    stretch = keras_reg.augment.audio.TimeStretch((0.8, 1.25), seed=0)
+    ```
 
     Reference: Laroche & Dolson, "Improved phase vocoder time-scale
     modification of audio", IEEE TSAP 1999.
     """
 
-    def __init__(self, rate=(0.8, 1.25), fft_length=512, hop_length=128, seed=None, **kwargs):
+    def __init__(self, rate: tuple[float, float] = (0.8, 1.25), fft_length: int = 512,
+                 hop_length: int = 128, seed: int | None = None, **kwargs):
         super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
         self.rate = _validation.check_pair(rate, "rate", low=1e-3)
 
-    def augment(self, x):
-        rate = self.per_sample(x, *self.rate)
-        return _phase_vocoder.stretch(
-            self.ops, x, rate, self.fft_length, self.hop_length, x.shape[1]
-        )
+    def get_random_transformation(self, data, training=True, seed=None):
+        self.check_known_length(data["audio"])
+        return {"rate": self.per_waveform(data, *self.rate, seed=seed)}
+
+    def transform_audio(self, audio, transformation, training=True):
+        return F.time_stretch(audio, transformation["rate"], self.fft_length, self.hop_length)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate}

@@ -1,30 +1,36 @@
-"""Shared plumbing of keras_reg's image augmentation layers."""
-
-import keras
+"""The image family's rules on top of the protocol: images (n, h, w, c)
+channels last, integer or float pixels in ``value_range``, float output."""
 
 from keras_reg import _validation
 from keras_reg.augment._base import AugmentationLayer
-from keras_reg.augment.image import _functional as F
+
+
+def to_unit(images, value_range):
+    """Pixels in ``value_range`` -> [0, 1]."""
+    low, high = value_range
+    return (images - low) * (1.0 / (high - low))
+
+
+def from_unit(x, value_range):
+    low, high = value_range
+    return x * (high - low) + low
 
 
 class ImageAugmentationLayer(AugmentationLayer):
-    """Images (n, h, w, c) channels last, in ``value_range``; float output.
-
-    ``augment(batch)`` receives pixels in ``value_range``. By default it maps
-    them to [0, 1], calls ``augment_unit`` and maps the result back. A layer
-    whose transform commutes with that mapping may override ``augment`` to
-    work in the input's own scale, but its ``augment_unit`` still implements
-    the same transform on [0, 1] images (the tests hold the two equal).
+    """Images under the key ``"images"``; ``transform_images`` receives them
+    in the compute dtype, in ``value_range``.
 
     ``channels`` lists the channel counts a layer accepts: colour layers take
     greyscale or RGB, as torchvision's colour operations; geometric and noise
     layers set it to None and take any number of channels.
     """
 
+    data_key = "images"
     batch_rank = 4
     channels = (1, 3)
 
-    def __init__(self, value_range=(0, 255), seed=None, **kwargs):
+    def __init__(self, value_range: tuple[float, float] = (0, 255), seed: int | None = None,
+                 **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.value_range = _validation.check_pair(value_range, "value_range", strict=True)
 
@@ -42,29 +48,15 @@ class ImageAugmentationLayer(AugmentationLayer):
                 f"Received input shape {tuple(input_shape)}."
             )
 
-    def call(self, inputs, training=True):
-        dtype = keras.backend.standardize_dtype(inputs.dtype)
-        if dtype == "bool" or not (keras.backend.is_float_dtype(dtype) or "int" in dtype):
-            raise TypeError(
-                f"{type(self).__name__} expects integer or floating-point pixels. Received "
-                f"inputs with dtype={dtype}."
-            )
-        return super().call(inputs, training=training)
+    def check_input_dtype(self, dtype):
+        _validation.check_input_dtype(
+            dtype, "number", "integer or floating-point pixels", type(self).__name__
+        )
 
-    def augment(self, batch):
-        x = F.to_unit(self.ops, batch, self.value_range, self.compute_dtype)
-        return F.from_unit(self.ops, self.augment_unit(x), self.value_range)
-
-    def augment_unit(self, x):
-        """Transform images scaled to [0, 1]."""
-        raise NotImplementedError
-
-    def per_sample(self, x, minval, maxval):
-        """One uniform draw per sample, shaped (n, 1, 1, 1)."""
-        return self.uniform((self.ops.shape(x)[0], 1, 1, 1), minval, maxval)
-
-    def compute_output_spec(self, inputs, training=True):
-        return keras.KerasTensor(inputs.shape, dtype=self.compute_dtype)
+    def per_image(self, data, minval, maxval, seed=None):
+        """One uniform draw per image, shape (batch,)."""
+        n = self.ops.shape(data[self.data_key])[0]
+        return self.uniform((n,), minval, maxval, seed=seed)
 
     def get_config(self):
         config = super().get_config()

@@ -9,8 +9,10 @@ operation it drew, so a batch costs one call per operation in the space.
 import keras
 
 from keras_reg import _validation
-from keras_reg.augment.image import _functional as F
-from keras_reg.augment.image._image_layer import ImageAugmentationLayer
+from keras_reg.augment._params import ops_for
+from keras_reg.augment.image import functional as F
+from keras_reg.augment.image._geometry import image_size
+from keras_reg.augment.image._image_layer import ImageAugmentationLayer, from_unit, to_unit
 
 OPERATIONS = (
     "identity", "auto_contrast", "equalize", "rotate", "solarize", "color", "posterize",
@@ -26,56 +28,76 @@ SPACES = {
     "standard": {"rotate": 30.0, "shear": 0.3, "translate_frac": 150.0 / 331.0,
                  "enhance": 0.9, "posterize_bits": 4.0},
 }
+ENHANCE = {"color": F.adjust_saturation, "contrast": F.adjust_contrast,
+           "brightness": F.adjust_brightness, "sharpness": F.adjust_sharpness}
 
 
-def apply_operation(ops, name, x, m, sign, space):
-    """Operation ``name`` with magnitudes ``m`` in [0, 1] and signs ±1, (n,1,1,1)."""
+def _apply_operation(name, x, m, sign, space):
+    """Operation ``name`` on images ``x`` in [0, 1], magnitudes ``m`` in
+    [0, 1] and signs ±1, each (batch,)."""
     limits = SPACES[space]
-    height, width = F.image_size(ops, x)
-    flat_m, flat_sign = ops.reshape(m, (-1,)), ops.reshape(sign, (-1,))
+    height, width = image_size(ops_for(x), x)
+    unit = (0.0, 1.0)
     if name == "identity":
         return x
-    if name == "auto_contrast":
-        return F.auto_contrast(ops, x)
-    if name == "equalize":
-        return F.equalize(ops, x)
+    if name in ("auto_contrast", "equalize"):
+        return getattr(F, name)(x, value_range=unit)
     if name == "solarize":
-        return F.solarize(ops, x, 1.0 - m)
+        return F.solarize(x, 1.0 - m, value_range=unit)
     if name == "posterize":
-        return F.posterize(ops, x, 8.0 - ops.round(limits["posterize_bits"] * m))
-    if name in ("color", "contrast", "brightness", "sharpness"):
-        factor = 1.0 + sign * limits["enhance"] * m
-        fn = {"color": F.saturation, "contrast": F.contrast,
-              "brightness": F.brightness, "sharpness": F.sharpness}[name]
-        return fn(ops, x, factor)
+        return F.posterize(x, 8.0 - ops_for(x).round(limits["posterize_bits"] * m), unit)
+    if name in ENHANCE:
+        return ENHANCE[name](x, 1.0 + sign * limits["enhance"] * m, value_range=unit)
     if name == "rotate":
-        degrees = flat_sign * limits["rotate"] * flat_m
-        return F.affine(ops, x, F.rotation_transform(ops, degrees, height, width))
+        return F.affine(x, F.rotation_transform(sign * limits["rotate"] * m, height, width))
     if name.startswith("shear"):
-        shear = flat_sign * limits["shear"] * flat_m
-        return F.affine(ops, x, F.shear_transform(ops, shear, height, width, name[-1]))
+        shear = sign * limits["shear"] * m
+        return F.affine(x, F.shear_transform(shear, height, width, name[-1]))
     size = width if name == "translate_x" else height
     max_px = limits.get("translate_px", limits.get("translate_frac", 0.0) * size)
     # Whole pixels, truncated toward zero as torchvision's int(magnitude): a
     # shifted copy, not a bilinear blur.
-    pixels = flat_sign * ops.floor(max_px * flat_m)
-    return F.affine(ops, x, F.translate_transform(ops, pixels, name[-1]))
+    pixels = sign * ops_for(x).floor(max_px * m)
+    return F.affine(x, F.translate_transform(pixels, name[-1]))
 
 
 class _AutoAugment(ImageAugmentationLayer):
+    """Each round applies to each image one operation drawn uniformly from
+    the space. The transformation: ``{"operation": (batch, rounds) indices
+    into OPERATIONS, "magnitude": (batch, rounds) in [0, 1], "sign":
+    (batch, rounds) ±1}``."""
+
     space = "wide"
 
-    def _one_op_per_sample(self, x, m):
-        """Each sample applies one operation drawn uniformly from the space."""
-        ops, n = self.ops, self.ops.shape(x)[0]
-        choice = self.randint((n, 1, 1, 1), 0, len(OPERATIONS))
-        sign = ops.where(self.per_sample(x, 0.0, 1.0) < 0.5, -1.0, 1.0)
-        out = x
-        for k, name in enumerate(OPERATIONS):
-            if name == "identity":
-                continue
-            out = ops.where(choice == k, apply_operation(ops, name, x, m, sign, self.space), out)
-        return out
+    def _draw_round(self, data, seed):
+        n = self.ops.shape(data["images"])[0]
+        operation = self.randint((n,), 0, len(OPERATIONS), seed=seed)
+        sign = self.ops.where(self.per_image(data, 0.0, 1.0, seed) < 0.5, -1.0, 1.0)
+        return operation, sign
+
+    def _transformation(self, operations, magnitudes, signs):
+        stack = self.ops.stack
+        return {"operation": stack(operations, axis=1), "magnitude": stack(magnitudes, axis=1),
+                "sign": stack(signs, axis=1)}
+
+    def transform_images(self, images, transformation, training=True):
+        ops = self.ops
+        x = to_unit(images, self.value_range)
+        rounds = transformation["operation"].shape[1]
+        for r in range(rounds):
+            operation = transformation["operation"][:, r]
+            m = ops.cast(transformation["magnitude"][:, r], x.dtype)
+            sign = ops.cast(transformation["sign"][:, r], x.dtype)
+            chosen = ops.reshape(operation, (-1, 1, 1, 1))
+            # Every operation runs on the whole batch; each image keeps the
+            # result of the one it drew (one vectorized call per operation).
+            out = x
+            for k, name in enumerate(OPERATIONS):
+                if name != "identity":
+                    result = _apply_operation(name, x, m, sign, self.space)
+                    out = ops.where(chosen == k, result, out)
+            x = out
+        return from_unit(x, self.value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -99,17 +121,26 @@ class TrivialAugment(_AutoAugment):
         value_range: (low, high) of the input pixels.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: images (batch, h, w, 1 or 3) or one image, or a dict
+            ``{"images": ..., "labels": ...}`` (labels unchanged).
+        training: augment only when true.
+
     Example:
 
-    >>> aug = keras_reg.augment.TrivialAugment(value_range=(0, 255), seed=0)
+    ```python
+    aug = keras_reg.augment.TrivialAugment(value_range=(0, 255), seed=0)
+    ```
 
     Reference: Müller & Hutter, "TrivialAugment: Tuning-free Yet
     State-of-the-Art Data Augmentation", ICCV 2021.
     """
 
-    def augment_unit(self, x):
-        bins = self.randint((self.ops.shape(x)[0], 1, 1, 1), 0, 31)
-        return self._one_op_per_sample(x, self.ops.cast(bins, x.dtype) / 30.0)
+    def get_random_transformation(self, data, training=True, seed=None):
+        n = self.ops.shape(data["images"])[0]
+        magnitude = self.ops.cast(self.randint((n,), 0, 31, seed=seed), "float32") / 30.0
+        operation, sign = self._draw_round(data, seed)
+        return self._transformation([operation], [magnitude], [sign])
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -128,9 +159,16 @@ class RandAugment(_AutoAugment):
         value_range: (low, high) of the input pixels.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: images (batch, h, w, 1 or 3) or one image, or a dict
+            ``{"images": ..., "labels": ...}`` (labels unchanged).
+        training: augment only when true.
+
     Example:
 
-    >>> aug = keras_reg.augment.RandAugment(num_ops=2, magnitude=9, seed=0)
+    ```python
+    aug = keras_reg.augment.RandAugment(num_ops=2, magnitude=9, seed=0)
+    ```
 
     Reference: Cubuk et al., "RandAugment: Practical automated data
     augmentation with a reduced search space", CVPR Workshops 2020.
@@ -138,16 +176,19 @@ class RandAugment(_AutoAugment):
 
     space = "standard"
 
-    def __init__(self, num_ops=2, magnitude=9, value_range=(0, 255), seed=None, **kwargs):
+    def __init__(self, num_ops: int = 2, magnitude: float = 9,
+                 value_range: tuple[float, float] = (0, 255),
+                 seed: int | None = None, **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
         self.num_ops = _validation.check_positive_int(num_ops, "num_ops")
         self.magnitude = _validation.check_finite(magnitude, "magnitude", low=0.0, high=30.0)
 
-    def augment_unit(self, x):
-        m = self.ops.full((self.ops.shape(x)[0], 1, 1, 1), self.magnitude / 30.0, x.dtype)
-        for _ in range(self.num_ops):
-            x = self._one_op_per_sample(x, m)
-        return x
+    def get_random_transformation(self, data, training=True, seed=None):
+        n = self.ops.shape(data["images"])[0]
+        magnitude = self.ops.full((n,), self.magnitude / 30.0, "float32")
+        rounds = [self._draw_round(data, seed) for _ in range(self.num_ops)]
+        operations, signs = zip(*rounds)
+        return self._transformation(operations, [magnitude] * self.num_ops, signs)
 
     def get_config(self):
         config = super().get_config()

@@ -1,8 +1,11 @@
 import keras
 
 from keras_reg import _validation
-from keras_reg.augment.image import _functional as F
+from keras_reg.augment.image import functional as F
 from keras_reg.augment.image._image_layer import ImageAugmentationLayer
+
+ADJUSTMENTS = (("brightness", F.adjust_brightness), ("contrast", F.adjust_contrast),
+               ("saturation", F.adjust_saturation))
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -36,18 +39,30 @@ class ColorJitter(ImageAugmentationLayer):
         value_range: (low, high) of the input pixels, e.g. (0, 255) or (0, 1).
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: images (batch, h, w, 1 or 3) or one image, or a dict
+            ``{"images": ..., "labels": ...}`` (labels unchanged).
+        training: jitter only when true.
+
+    The transformation holds a factor (batch,) per enabled component:
+    ``{"brightness", "contrast", "saturation", "hue"}``, applied by
+    ``keras_reg.augment.image.functional``'s ``adjust_*`` in that order.
+
     Example:
 
-    >>> jitter = keras_reg.augment.ColorJitter(0.2, 0.2, 0.2, 0.1, seed=0)
-    >>> out = jitter(images)  # (n, h, w, 3) or (n, h, w, 1), in [0, 255]
+    ```python
+    jitter = keras_reg.augment.ColorJitter(0.2, 0.2, 0.2, 0.1, seed=0)
+    out = jitter(images)  # (n, h, w, 3) or (n, h, w, 1), in [0, 255]
+    ```
 
     Reference: torchvision.transforms.ColorJitter; the AlexNet-era colour
     augmentation of Krizhevsky et al. 2012 and Howard 2013.
     """
 
     def __init__(
-        self, brightness=0.0, contrast=0.0, saturation=0.0, hue=0.0,
-        value_range=(0, 255), seed=None, **kwargs,
+        self, brightness: float | None = 0.0, contrast: float | None = 0.0,
+        saturation: float | None = 0.0, hue: float | None = 0.0,
+        value_range: tuple[float, float] = (0, 255), seed: int | None = None, **kwargs,
     ):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
         self.brightness = _validation.check_magnitude(brightness, "brightness")
@@ -55,33 +70,28 @@ class ColorJitter(ImageAugmentationLayer):
         self.saturation = _validation.check_magnitude(saturation, "saturation")
         self.hue = _validation.check_magnitude(hue, "hue", upper=0.5)
 
-    def _factor(self, x, j):
-        return self.per_sample(x, max(0.0, 1.0 - j), 1.0 + j)
-
-    def augment(self, batch):
-        # The colour operations are positively homogeneous: work in the
-        # input's own scale, shifted so that black is 0, instead of mapping to
-        # [0, 1] and back (``augment_unit`` is the same transform on [0, 1]).
-        low, high = self.value_range
-        x = self.ops.cast(batch, self.compute_dtype)
-        x = x - low if low else x
-        x = self._jitter(x, high - low)
-        return x + low if low else x
-
-    def augment_unit(self, x):
-        return self._jitter(x, 1.0)
-
-    def _jitter(self, x, top):
-        ops = self.ops
-        if self.brightness:
-            x = F.brightness(ops, x, self._factor(x, self.brightness), top)
-        if self.contrast:
-            x = F.contrast(ops, x, self._factor(x, self.contrast), top)
-        if self.saturation:
-            x = F.saturation(ops, x, self._factor(x, self.saturation), top)
+    def get_random_transformation(self, data, training=True, seed=None):
+        transformation = {}
+        for name in ("brightness", "contrast", "saturation"):
+            j = getattr(self, name)
+            if j:
+                transformation[name] = self.per_image(data, max(0.0, 1.0 - j), 1.0 + j, seed)
         if self.hue:
-            x = F.hue(ops, x, self.per_sample(x, -self.hue, self.hue))
-        return x
+            transformation["hue"] = self.per_image(data, -self.hue, self.hue, seed)
+        return transformation
+
+    def transform_images(self, images, transformation, training=True):
+        # The colour transforms commute with a shift of the pixel values:
+        # shift black to 0 once, instead of in each transform.
+        low, high = self.value_range
+        x = images - low if low else images
+        top = (0.0, high - low)
+        for name, adjust in ADJUSTMENTS:
+            if name in transformation:
+                x = adjust(x, transformation[name], value_range=top)
+        if "hue" in transformation:
+            x = F.adjust_hue(x, transformation["hue"])
+        return x + low if low else x
 
     def get_config(self):
         config = super().get_config()

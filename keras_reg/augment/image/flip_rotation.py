@@ -1,7 +1,8 @@
 import keras
 
 from keras_reg import _validation
-from keras_reg.augment.image import _functional as F
+from keras_reg.augment.image import functional as F
+from keras_reg.augment.image._geometry import image_size
 from keras_reg.augment.image._image_layer import ImageAugmentationLayer
 
 FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
@@ -25,14 +26,25 @@ class RandomFlipRotation(ImageAugmentationLayer):
         value_range: (low, high) of the input pixels.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: images (batch, h, w, c) or one image, or a dict
+            ``{"images": ..., "labels": ...}`` (labels unchanged).
+        training: transform only when true.
+
+    The transformation: ``{"degrees": (batch,)}`` and, per axis of ``flip``,
+    ``"flip_horizontal"`` / ``"flip_vertical"`` (batch,) booleans.
+
     Example:
 
-    >>> aug = keras_reg.augment.RandomFlipRotation("horizontal", degrees=10, seed=0)
+    ```python
+    aug = keras_reg.augment.RandomFlipRotation("horizontal", degrees=10, seed=0)
+    ```
     """
 
     channels = None
 
-    def __init__(self, flip="horizontal", degrees=10.0, value_range=(0, 255), seed=None,
+    def __init__(self, flip: str | None = "horizontal", degrees: float = 10.0,
+                 value_range: tuple[float, float] = (0, 255), seed: int | None = None,
                  **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
         if flip not in FLIPS + (None,):
@@ -42,33 +54,32 @@ class RandomFlipRotation(ImageAugmentationLayer):
         self.flip = flip
         self.degrees = _validation.check_magnitude(degrees, "degrees")
 
-    def augment(self, batch):
-        # Geometry commutes with the value scaling: resample the input as it
-        # is, filling the corners with its black, ``value_range[0]``.
-        x = self.ops.cast(batch, self.compute_dtype)
-        return self._flip_rotate(x, fill_value=self.value_range[0])
+    def _axes(self):
+        """The flip axes: (name, x (0) or y (1))."""
+        return [(f"flip_{name}", axis) for axis, name in enumerate(("horizontal", "vertical"))
+                if self.flip in (name, "horizontal_and_vertical")]
 
-    def augment_unit(self, x):
-        return self._flip_rotate(x, fill_value=0.0)
+    def get_random_transformation(self, data, training=True, seed=None):
+        transformation = {"degrees": self.per_image(data, -self.degrees, self.degrees, seed)}
+        for name, _ in self._axes():
+            transformation[name] = self.per_image(data, 0.0, 1.0, seed) < 0.5
+        return transformation
 
-    def _flip_rotate(self, x, fill_value):
+    def transform_images(self, images, transformation, training=True):
+        # Flips and rotation folded into one transform: one resampling, the
+        # corners filled with the range's black.
         ops = self.ops
-        n = ops.shape(x)[0]
-        height, width = F.image_size(ops, x)
-        angle = self.uniform((n,), -self.degrees, self.degrees)
-        t = F.rotation_transform(ops, angle, height, width)
+        height, width = image_size(ops, images)
+        t = F.rotation_transform(transformation["degrees"], height, width)
         rows = [t[:, 0:3], t[:, 3:6]]
-        # A flip of the source coordinate: x_in -> (w - 1) - x_in.
-        for axis, size in ((0, width), (1, height)):
-            wanted = self.flip in ("horizontal_and_vertical",) or (
-                self.flip == ("horizontal", "vertical")[axis]
-            )
-            if wanted:
-                flipped = self.uniform((n, 1)) < 0.5
-                offset = ops.convert_to_tensor([[0.0, 0.0, 1.0]], dtype=t.dtype) * (size - 1.0)
-                rows[axis] = ops.where(flipped, offset - rows[axis], rows[axis])
+        for name, axis in self._axes():
+            # A flip of the source coordinate: x_in -> (w - 1) - x_in.
+            size = (width, height)[axis]
+            offset = ops.convert_to_tensor([[0.0, 0.0, 1.0]], dtype=t.dtype) * (size - 1.0)
+            flipped = transformation[name][:, None]
+            rows[axis] = ops.where(flipped, offset - rows[axis], rows[axis])
         transform = ops.concatenate([rows[0], rows[1], t[:, 6:8]], axis=1)
-        return F.affine(ops, x, transform, fill_value=fill_value)
+        return F.affine(images, transform, fill_value=self.value_range[0])
 
     def get_config(self):
         config = super().get_config()

@@ -1,6 +1,7 @@
 import keras
 
 from keras_reg import _validation
+from keras_reg.augment.image import functional as F
 from keras_reg.augment.image._image_layer import ImageAugmentationLayer
 
 
@@ -23,21 +24,39 @@ class GaussianNoise(ImageAugmentationLayer):
         value_range: (low, high) of the input pixels.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: images (batch, h, w, c) or one image, or a dict
+            ``{"images": ..., "labels": ...}`` (labels unchanged).
+        training: add noise only when true.
+
+    The transformation: ``{"stddev": (batch,), "noise": ε}``, applied by
+    ``keras_reg.augment.image.functional.add_gaussian_noise``.
+
     Example:
 
-    >>> noise = keras_reg.augment.GaussianNoise((0.0, 0.05), value_range=(0, 1))
+    ```python
+    noise = keras_reg.augment.GaussianNoise((0.0, 0.05), value_range=(0, 1))
+    ```
     """
 
     channels = None
 
-    def __init__(self, stddev_range=(0.0, 0.05), value_range=(0, 255), seed=None, **kwargs):
+    def __init__(self, stddev_range: tuple[float, float] = (0.0, 0.05),
+                 value_range: tuple[float, float] = (0, 255), seed: int | None = None,
+                 **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
         self.stddev_range = _validation.check_pair(stddev_range, "stddev_range", low=0.0)
 
-    def augment_unit(self, x):
-        sigma = self.per_sample(x, *self.stddev_range)
-        noise = self.normal(self.ops.shape(x), dtype=self.compute_dtype)
-        return self.ops.clip(x + sigma * noise, 0.0, 1.0)
+    def get_random_transformation(self, data, training=True, seed=None):
+        images = data["images"]
+        stddev = self.per_image(data, *self.stddev_range, seed=seed)
+        noise = self.normal(self.ops.shape(images), dtype=images.dtype, seed=seed)
+        return {"stddev": stddev, "noise": noise}
+
+    def transform_images(self, images, transformation, training=True):
+        return F.add_gaussian_noise(
+            images, transformation["noise"], transformation["stddev"], self.value_range
+        )
 
     def get_config(self):
         config = super().get_config()

@@ -2,6 +2,9 @@
 
 ``SynonymReplacement``, ``RandomInsertion``, ``RandomSwap``, ``RandomDeletion``
 and ``synonym_table``; each is also available as ``keras_reg.augment.NAME``.
+The edits they apply are public functions in
+``keras_reg.augment.text.functional``. In a dict, tokens go under
+``"tokens"`` (``{"tokens": ids, "labels": labels}``).
 Back-translation is out of scope: it needs a translation model.
 
 Inputs are dense integer batches ``(batch, length)`` (or one sequence
@@ -22,6 +25,7 @@ replaced, never inserted). A JAX array is int32 unless 64-bit mode is on: ids
 wrapped when it was made cannot be detected.
 """
 
+from keras_reg.augment.text import functional  # noqa: F401  (the public transforms)
 from keras_reg.augment.text.random_deletion import RandomDeletion
 from keras_reg.augment.text.random_insertion import RandomInsertion
 from keras_reg.augment.text.random_swap import RandomSwap

@@ -64,7 +64,7 @@ class SynonymLayer(TextAugmentationLayer):
 
     min_token_id = 0
 
-    def __init__(self, synonyms, rate=0.1, seed=None, **kwargs):
+    def __init__(self, synonyms: dict, rate: float = 0.1, seed: int | None = None, **kwargs):
         super().__init__(rate=rate, seed=seed, **kwargs)
         self.synonyms = check_synonym_table(synonyms)
         # Row 0 is id 0 (padding) without synonyms: the table is never empty.
@@ -93,13 +93,13 @@ class SynonymLayer(TextAugmentationLayer):
         shape = ops.shape(tokens)
         return ops.reshape(ops.where(has, found_at, 0), shape), ops.reshape(has, shape)
 
-    def synonym_of(self, tokens):
-        """Per-sample tokens (n,) -> a random synonym each (0 if none), and
-        whether one exists."""
+    def synonym_of(self, tokens, u):
+        """Tokens (n,) -> a synonym each, picked by the uniforms ``u`` (n,)
+        (0 if none), and whether one exists."""
         ops = self.ops
         row, has = self.table_row(tokens)
         counts = ops.take(ops.convert_to_tensor(self._table_counts), row)
-        pick = self.uniform_index(ops.maximum(counts, 1))
+        pick = self.pick_index(u, ops.maximum(counts, 1))
         rows = ops.take(ops.convert_to_tensor(self._table_rows), row, axis=0)
         synonym = ops.take_along_axis(rows, pick[:, None], axis=1)[:, 0]
         return ops.where(has, synonym, 0), has

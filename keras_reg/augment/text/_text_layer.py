@@ -1,14 +1,15 @@
-"""Shared plumbing of the EDA layers: token-id batches (n, length), int,
-padded with 0 at the end, and the checks on what a caller passes them."""
+"""The text family's rules on top of the protocol: token-id batches
+(n, length), int, padded with 0 at the end, under the key ``"tokens"``, and
+the checks on what a caller passes them."""
 
 import math
 import sys
 
-import keras
 import numpy as np
 
 from keras_reg import _validation
 from keras_reg.augment._base import AugmentationLayer
+from keras_reg.augment._params import known_values
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 # Dtypes whose every value fits the layers' int32 arithmetic: no value check needed.
@@ -27,23 +28,6 @@ def _tf_composite_kind(inputs):
     return None
 
 
-def known_values(inputs):
-    """``inputs`` as a NumPy array when its values are known now (NumPy, eager
-    tensors of any backend); ``None`` while they are symbolic (tf.data, a
-    jit trace, a functional model), where nothing can be checked per value."""
-    if isinstance(inputs, np.ndarray):
-        return inputs
-    if keras.backend.is_keras_tensor(inputs):
-        return None
-    try:
-        if keras.ops.is_tensor(inputs):
-            return np.asarray(keras.ops.convert_to_numpy(inputs))
-        return np.asarray(inputs)  # e.g. an eager TensorFlow tensor under JAX or torch
-    # A jit tracer or a graph tensor: its values exist only when the graph runs.
-    except (TypeError, ValueError, NotImplementedError, RuntimeError):
-        return None
-
-
 class TextAugmentationLayer(AugmentationLayer):
     """Token ids (batch, length), 0 = padding at the end; length is kept.
 
@@ -54,11 +38,12 @@ class TextAugmentationLayer(AugmentationLayer):
     is an error at build time.
     """
 
+    data_key = "tokens"
     batch_rank = 2
     #: smallest token id accepted (the synonym layers index a table by id).
     min_token_id = INT32_MIN
 
-    def __init__(self, rate=0.1, seed=None, **kwargs):
+    def __init__(self, rate: float = 0.1, seed: int | None = None, **kwargs):
         kwargs.setdefault("dtype", "int32")
         super().__init__(seed=seed, **kwargs)
         self.rate = _validation.check_rate(rate, upper_inclusive=True)
@@ -76,10 +61,7 @@ class TextAugmentationLayer(AugmentationLayer):
                 f"input shape {tuple(input_shape)}."
             )
 
-    def __call__(self, inputs, *args, **kwargs):
-        return super().__call__(self._check_call_inputs(inputs), *args, **kwargs)
-
-    def _check_call_inputs(self, inputs):
+    def _check_raw_data(self, inputs):
         """Check what the caller passed, before Keras converts it (on JAX, NumPy
         int64 becomes int32 before ``call`` could see it). Returns the inputs,
         a Python list as a NumPy array. Combinators run it for their children."""
@@ -102,14 +84,7 @@ class TextAugmentationLayer(AugmentationLayer):
                 ) from None
         dtype = getattr(inputs, "dtype", None)
         if dtype is not None:
-            try:
-                dtype = keras.backend.standardize_dtype(dtype)
-            except ValueError:  # strings, objects: no Keras dtype at all
-                dtype = str(dtype)
-            if not dtype.startswith(("int", "uint")):
-                raise TypeError(
-                    f"{name} expects integer token ids (0 = padding). Received dtype {dtype}."
-                )
+            dtype = self.check_input_dtype(dtype)
         self._check_id_range(inputs, dtype)
         if isinstance(inputs, np.ndarray) and dtype not in _FITS_INT32:
             inputs = inputs.astype("int32")  # in range: checked above
@@ -135,6 +110,14 @@ class TextAugmentationLayer(AugmentationLayer):
                 f"[{self.min_token_id}, {INT32_MAX}] ({why}). Received: ids from {low} to {high}."
             )
 
+    def check_input_dtype(self, dtype):
+        return _validation.check_input_dtype(
+            dtype, "integer", "integer token ids (0 = padding)", type(self).__name__
+        )
+
+    def output_dtype(self, input_dtype):
+        return input_dtype
+
     # -- helpers used by the layers ------------------------------------------
     def lengths(self, x):
         """(n,) number of real (non-zero) tokens per sample."""
@@ -152,23 +135,24 @@ class TextAugmentationLayer(AugmentationLayer):
         """Static bound on ``touched`` for sequences of ``length`` tokens."""
         return max(1, int(math.floor(self.rate * length + 0.5))) if self.rate > 0 else 0
 
-    def uniform_index(self, upper):
-        """(n,) one uniform integer in [0, upper) per sample (upper >= 1)."""
+    def index_draw(self, tokens, seed=None):
+        """(n,) uniforms, to pick one index per sample with ``pick_index``."""
+        return self.uniform((self.ops.shape(tokens)[0],), seed=seed)
+
+    def pick_index(self, u, upper):
+        """(n,) integers in [0, upper) from uniforms ``u`` (upper >= 1)."""
         ops = self.ops
-        u = self.uniform(ops.shape(upper))
         idx = ops.cast(ops.floor(u * ops.cast(upper, "float32")), "int32")
         return ops.minimum(idx, ops.maximum(upper - 1, 0))
 
-    def smallest_keys(self, candidates, count):
-        """Bool (n, length): ``count`` random positions among ``candidates``."""
+    def smallest_keys(self, candidates, count, keys):
+        """Bool (n, length): the ``count`` candidates with the smallest
+        ``keys`` (uniform draws of the same shape): a random subset."""
         ops = self.ops
-        keys = ops.where(candidates, self.uniform(ops.shape(candidates)), 2.0)
+        keys = ops.where(candidates, keys, 2.0)
         ordered = ops.sort(keys, axis=1)
         kth = ops.take_along_axis(ordered, ops.maximum(count - 1, 0)[:, None], axis=1)
         return candidates & (keys <= kth) & (count[:, None] > 0)
-
-    def compute_output_spec(self, inputs, training=True):
-        return keras.KerasTensor(inputs.shape, dtype=inputs.dtype)
 
     def get_config(self):
         config = super().get_config()

@@ -1,5 +1,6 @@
 import keras
 
+from keras_reg.augment.text import functional as F
 from keras_reg.augment.text._text_layer import TextAugmentationLayer
 
 
@@ -17,24 +18,30 @@ class RandomDeletion(TextAugmentationLayer):
         rate: α in [0, 1].
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: token ids (batch, length) or one sequence, or a dict
+            ``{"tokens": ..., "labels": ...}`` (labels unchanged).
+        training: delete only when true.
+
+    The transformation: ``{"delete": (batch, length) booleans}``, applied
+    by ``keras_reg.augment.text.functional.delete_tokens``.
+
     Example:
 
-    >>> delete = keras_reg.augment.text.RandomDeletion(0.2, seed=0)
-    >>> delete([[5, 8, 13, 2, 0, 0]])  # e.g. [[5, 13, 2, 0, 0, 0]]
+    ```python
+    delete = keras_reg.augment.text.RandomDeletion(0.2, seed=0)
+    delete([[5, 8, 13, 2, 0, 0]])  # e.g. [[5, 13, 2, 0, 0, 0]]
+    ```
 
     Reference: Wei & Zou, EMNLP 2019.
     """
 
-    def augment(self, x):
-        ops = self.ops
-        length = x.shape[1]
+    def get_random_transformation(self, data, training=True, seed=None):
+        ops, x = self.ops, data["tokens"]
         lengths = self.lengths(x)
         count = ops.minimum(self.touched(lengths), ops.maximum(lengths - 1, 0))
-        delete = self.smallest_keys(x != 0, count)
-        keep = (x != 0) & ~delete
-        # Stable compaction: kept tokens sort by position, the rest after them.
-        positions = ops.arange(length, dtype="int32")[None, :]
-        order = ops.argsort(ops.where(keep, positions, positions + length), axis=1)
-        moved = ops.take_along_axis(x, order, axis=1)
-        kept = ops.sum(ops.cast(keep, "int32"), axis=1, keepdims=True)
-        return ops.where(positions < kept, moved, ops.zeros_like(moved))
+        keys = self.uniform(ops.shape(x), seed=seed)
+        return {"delete": self.smallest_keys(x != 0, count, keys)}
+
+    def transform_tokens(self, tokens, transformation, training=True):
+        return F.delete_tokens(tokens, transformation["delete"])

@@ -1,5 +1,6 @@
 import keras
 
+from keras_reg.augment.text import functional as F
 from keras_reg.augment.text._synonym_layer import SynonymLayer
 
 
@@ -17,28 +18,51 @@ class RandomInsertion(SynonymLayer):
         rate: α in [0, 1].
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: token ids (batch, length) or one sequence, or a dict
+            ``{"tokens": ..., "labels": ...}`` (labels unchanged).
+        training: insert only when true.
+
+    Each insertion depends on the previous ones (its source word is drawn
+    from the sequence as it then is), so the transformation holds the
+    uniform draws (batch, insertions, ...) that the deterministic
+    ``transform_tokens`` turns into insertions with
+    ``keras_reg.augment.text.functional.insert_tokens``: ``"source"`` (keys
+    over the positions), ``"synonym"`` and ``"position"``.
+
     Example:
 
-    >>> table = {2: [3]}
-    >>> keras_reg.augment.text.RandomInsertion(table, 0.5)([[2, 4, 0, 0]])  # e.g. [[2, 3, 4, 0]]
+    ```python
+    table = {2: [3]}
+    keras_reg.augment.text.RandomInsertion(table, 0.5)([[2, 4, 0, 0]])  # e.g. [[2, 3, 4, 0]]
+    ```
 
     Reference: Wei & Zou, EMNLP 2019.
     """
 
-    def augment(self, x):
-        ops = self.ops
+    def get_random_transformation(self, data, training=True, seed=None):
+        ops, x = self.ops, data["tokens"]
+        draws = {"source": [], "synonym": [], "position": []}
+        for _ in range(self.max_touched(x.shape[1])):
+            draws["source"].append(self.uniform(ops.shape(x), seed=seed))
+            draws["synonym"].append(self.index_draw(x, seed))
+            draws["position"].append(self.index_draw(x, seed))
+        if not draws["source"]:
+            return {}
+        return {key: ops.stack(value, axis=1) for key, value in draws.items()}
+
+    def transform_tokens(self, tokens, transformation, training=True):
+        ops, x = self.ops, tokens
         length = x.shape[1]
-        positions = ops.arange(length, dtype="int32")[None, :]
         count = self.touched(self.lengths(x))
-        for k in range(self.max_touched(length)):
+        for k in range(self.max_touched(length) if transformation else 0):
             lengths = self.lengths(x)
-            source = self.smallest_keys(self.has_synonym(x), ops.ones_like(lengths))
+            source = self.smallest_keys(self.has_synonym(x), ops.ones_like(lengths),
+                                        transformation["source"][:, k])
             token = ops.sum(ops.where(source, x, ops.zeros_like(x)), axis=1)
-            synonym, has = self.synonym_of(token)
-            where = self.uniform_index(ops.minimum(lengths, length - 1) + 1)[:, None]
-            shifted = ops.concatenate([ops.zeros_like(x[:, :1]), x[:, :-1]], axis=1)
-            inserted = ops.where(
-                positions < where, x, ops.where(positions == where, synonym[:, None], shifted)
-            )
-            x = ops.where(((count > k) & has)[:, None], inserted, x)
+            synonym, has = self.synonym_of(token, transformation["synonym"][:, k])
+            where = self.pick_index(transformation["position"][:, k],
+                                    ops.minimum(lengths, length - 1) + 1)
+            where = ops.where((count > k) & has, where, -1)
+            x = F.insert_tokens(x, where, synonym)
         return x

@@ -1,5 +1,6 @@
 import keras
 
+from keras_reg.augment.text import functional as F
 from keras_reg.augment.text._text_layer import TextAugmentationLayer
 
 
@@ -16,30 +17,40 @@ class RandomSwap(TextAugmentationLayer):
         rate: α in [0, 1].
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: token ids (batch, length) or one sequence, or a dict
+            ``{"tokens": ..., "labels": ...}`` (labels unchanged).
+        training: swap only when true.
+
+    The transformation: ``{"first", "second"}`` positions (batch, swaps),
+    a sample's unused swaps (0, 0); applied by
+    ``keras_reg.augment.text.functional.swap_tokens``.
+
     Example:
 
-    >>> swap = keras_reg.augment.text.RandomSwap(0.1, seed=0)
-    >>> swap([[5, 8, 13, 2, 0, 0]])  # e.g. [[13, 8, 5, 2, 0, 0]]
+    ```python
+    swap = keras_reg.augment.text.RandomSwap(0.1, seed=0)
+    swap([[5, 8, 13, 2, 0, 0]])  # e.g. [[13, 8, 5, 2, 0, 0]]
+    ```
 
     Reference: Wei & Zou, "EDA: Easy Data Augmentation Techniques for Boosting
     Performance on Text Classification Tasks", EMNLP 2019.
     """
 
-    def augment(self, x):
-        ops = self.ops
-        length = x.shape[1]
+    def get_random_transformation(self, data, training=True, seed=None):
+        ops, x = self.ops, data["tokens"]
         lengths = self.lengths(x)
         count = self.touched(lengths)
-        positions = ops.arange(length, dtype="int32")[None, :]
-        for k in range(self.max_touched(length)):
-            real = ops.maximum(lengths, 1)
-            a = self.uniform_index(real)
+        real = ops.maximum(lengths, 1)
+        first, second = [ops.zeros_like(lengths[:, None])] * 2  # no swap
+        for k in range(self.max_touched(x.shape[1])):
+            a = self.pick_index(self.index_draw(x, seed), real)
             # b = a + 1 + U{0..L-2} (mod L): uniform over the positions != a.
-            b = (a + 1 + self.uniform_index(ops.maximum(real - 1, 1))) % real
-            a, b = a[:, None], b[:, None]
-            active = (count > k)[:, None]
-            xa = ops.take_along_axis(x, a, axis=1)
-            xb = ops.take_along_axis(x, b, axis=1)
-            swapped = ops.where(positions == a, xb, ops.where(positions == b, xa, x))
-            x = ops.where(active, swapped, x)
-        return x
+            b = (a + 1 + self.pick_index(self.index_draw(x, seed), ops.maximum(real - 1, 1))) % real
+            active = count > k
+            first = ops.concatenate([first, ops.where(active, a, 0)[:, None]], axis=1)
+            second = ops.concatenate([second, ops.where(active, b, 0)[:, None]], axis=1)
+        return {"first": first, "second": second}
+
+    def transform_tokens(self, tokens, transformation, training=True):
+        return F.swap_tokens(tokens, transformation["first"], transformation["second"])

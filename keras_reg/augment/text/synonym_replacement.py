@@ -1,5 +1,6 @@
 import keras
 
+from keras_reg.augment.text import functional as F
 from keras_reg.augment.text._synonym_layer import SynonymLayer
 
 
@@ -15,19 +16,33 @@ class SynonymReplacement(SynonymLayer):
         rate: α in [0, 1].
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: token ids (batch, length) or one sequence, or a dict
+            ``{"tokens": ..., "labels": ...}`` (labels unchanged).
+        training: replace only when true.
+
+    The transformation: ``{"replace": (batch, length) booleans, "synonyms":
+    (batch, length) ids}``, applied by
+    ``keras_reg.augment.text.functional.replace_tokens``.
+
     Example:
 
-    >>> vocab = ["", "[UNK]", "good", "fine", "movie"]
-    >>> table = keras_reg.augment.text.synonym_table(vocab, {"good": ["fine"]})
-    >>> keras_reg.augment.text.SynonymReplacement(table, 0.5)([[2, 4, 0]])  # [[3, 4, 0]]
+    ```python
+    vocab = ["", "[UNK]", "good", "fine", "movie"]
+    table = keras_reg.augment.text.synonym_table(vocab, {"good": ["fine"]})
+    keras_reg.augment.text.SynonymReplacement(table, 0.5)([[2, 4, 0]])  # [[3, 4, 0]]
+    ```
 
     Reference: Wei & Zou, EMNLP 2019.
     """
 
-    def augment(self, x):
-        ops = self.ops
-        lengths = self.lengths(x)
-        chosen = self.smallest_keys(self.has_synonym(x), self.touched(lengths))
+    def get_random_transformation(self, data, training=True, seed=None):
+        ops, x = self.ops, data["tokens"]
+        keys = self.uniform(ops.shape(x), seed=seed)
+        replace = self.smallest_keys(self.has_synonym(x), self.touched(self.lengths(x)), keys)
         flat = ops.reshape(x, (-1,))
-        synonym, _ = self.synonym_of(flat)
-        return ops.where(chosen, ops.reshape(synonym, ops.shape(x)), x)
+        synonyms, _ = self.synonym_of(flat, self.index_draw(flat, seed))
+        return {"replace": replace, "synonyms": ops.reshape(synonyms, ops.shape(x))}
+
+    def transform_tokens(self, tokens, transformation, training=True):
+        return F.replace_tokens(tokens, transformation["replace"], transformation["synonyms"])

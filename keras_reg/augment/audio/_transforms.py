@@ -1,0 +1,148 @@
+"""Waveform level, noise and shift, and SpecAugment masks, with a parameter
+per waveform (or spectrogram)."""
+
+from keras_reg.augment._params import Tensor, as_tensor, batch_values, ops_for, per_sample
+
+
+def float_audio(ops, audio):
+    """``audio`` as a tensor, float32 unless already floating-point."""
+    x = ops.convert_to_tensor(audio)
+    return x if "float" in str(x.dtype) else ops.cast(x, "float32")
+
+
+def apply_gain(waveforms: Tensor, gain_db: float | Tensor) -> Tensor:
+    """Multiply each waveform by a gain in decibels: ``y = x · 10^(g/20)``.
+
+    Args:
+        waveforms: (batch, samples), float.
+        gain_db: ``g``, a number or one per waveform (batch,).
+
+    Returns:
+        the scaled waveforms.
+
+    Example:
+
+    ```python
+    from keras_reg.augment.audio import functional as F
+    softer = F.apply_gain(waveforms, -6.0)
+    ```
+    """
+    ops = ops_for(waveforms)
+    x = float_audio(ops, waveforms)
+    return x * ops.power(10.0, per_sample(ops, gain_db, x) / 20.0)
+
+
+def add_noise_at_snr(waveforms: Tensor, noise: Tensor, snr_db: float | Tensor) -> Tensor:
+    """Add ``noise`` rescaled to an exact signal-to-noise ratio per waveform:
+    ``y = x + ε · sqrt(P_x / 10^(SNR/10) / P_ε)``, ``P`` the mean square
+    over the waveform. A silent waveform stays silent.
+
+    Args:
+        waveforms: (batch, samples), float.
+        noise: ``ε``, the same shape (e.g. white Gaussian draws), not silent.
+        snr_db: SNR in dB, a number or (batch,).
+
+    Returns:
+        the noisy waveforms.
+
+    Example:
+
+    ```python
+    eps = np.random.default_rng(0).normal(size=waveforms.shape)
+    noisy = keras_reg.augment.audio.functional.add_noise_at_snr(waveforms, eps, 20.0)
+    ```
+    """
+    ops = ops_for(waveforms)
+    x = float_audio(ops, waveforms)
+    noise = as_tensor(ops, noise, x.dtype)
+    signal_power = ops.mean(x * x, axis=1, keepdims=True)
+    noise_power = ops.mean(noise * noise, axis=1, keepdims=True)
+    snr = per_sample(ops, snr_db, x)
+    return x + noise * ops.sqrt(signal_power / ops.power(10.0, snr / 10.0) / noise_power)
+
+
+def time_shift(waveforms: Tensor, shift: int | Tensor) -> Tensor:
+    """Move each waveform by a whole number of samples (later for a positive
+    ``shift``), filling with silence: the end of a clip does not wrap around.
+
+    Args:
+        waveforms: (batch, samples).
+        shift: samples, an int or one per waveform (batch,).
+
+    Returns:
+        the shifted waveforms, same shape.
+
+    Example:
+
+    ```python
+    later = keras_reg.augment.audio.functional.time_shift(waveforms, [800, -800])
+    ```
+    """
+    ops = ops_for(waveforms)
+    x = ops.convert_to_tensor(waveforms)
+    samples = x.shape[1] if x.shape[1] is not None else ops.shape(x)[1]
+    shift = batch_values(ops, shift, x, "int32")[:, None]
+    source = ops.arange(samples, dtype="int32")[None, :] - shift
+    inside = (source >= 0) & (source < samples)
+    moved = ops.take_along_axis(x, ops.clip(source, 0, samples - 1), axis=1)
+    return ops.where(inside, moved, ops.zeros_like(moved))
+
+
+def _mask(spectrograms, start, width, axis):
+    ops = ops_for(spectrograms)
+    x = ops.convert_to_tensor(spectrograms)
+    size = x.shape[axis]
+    start, width = (as_tensor(ops, v, "int32") for v in (start, width))
+    if len(start.shape) < 2:  # one band per spectrogram (or one for the batch)
+        start, width = (ops.reshape(v, (-1, 1)) for v in (start, width))
+    positions = ops.arange(size, dtype="int32")[None, None, :]  # (1, 1, size)
+    inside = (positions >= start[:, :, None]) & (positions < (start + width)[:, :, None])
+    masked = ops.any(inside, axis=1)  # (batch, size)
+    masked = masked[:, :, None] if axis == 1 else masked[:, None, :]
+    return ops.where(masked, ops.zeros_like(x), x)
+
+
+def mask_time(spectrograms: Tensor, start: int | Tensor, width: int | Tensor) -> Tensor:
+    """Zero ``width`` consecutive frames from ``start`` in each spectrogram
+    (SpecAugment's time mask); several bands with (batch, bands) arguments.
+
+    Args:
+        spectrograms: (batch, time, freq).
+        start: first masked frame, an int, (batch,) or (batch, bands).
+        width: masked frames, the same shape as ``start`` (0: no mask).
+
+    Returns:
+        the masked spectrograms.
+
+    Example:
+
+    ```python
+    out = keras_reg.augment.audio.functional.mask_time(spectrograms, [3, 10], [5, 2])
+    ```
+
+    Reference: Park et al., "SpecAugment", Interspeech 2019.
+    """
+    return _mask(spectrograms, start, width, axis=1)
+
+
+def mask_frequency(spectrograms: Tensor, start: int | Tensor, width: int | Tensor) -> Tensor:
+    """Zero ``width`` consecutive frequency bins from ``start`` in each
+    spectrogram (SpecAugment's frequency mask); as ``mask_time`` otherwise.
+
+    Args:
+        spectrograms: (batch, time, freq).
+        start: first masked bin, an int, (batch,) or (batch, bands).
+        width: masked bins, the same shape as ``start`` (0: no mask).
+
+    Returns:
+        the masked spectrograms.
+
+    Example:
+
+    ```python
+    out = keras_reg.augment.audio.functional.mask_frequency(spectrograms, 4, 3)
+    ```
+
+    Reference: Park et al., "SpecAugment", Interspeech 2019.
+    """
+    return _mask(spectrograms, start, width, axis=2)
