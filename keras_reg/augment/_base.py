@@ -3,6 +3,7 @@
 import keras
 
 from keras_reg._compat import augment as _compat
+from keras_reg._compat import random as _compat_random
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -58,7 +59,13 @@ class AugmentationLayer(_compat.DataLayer):
         return _compat.BackendOps(self.backend)
 
     def _seed_generator(self):
-        return self._get_seed_generator(self.backend.name)
+        generator = self._get_seed_generator(self.backend.name)
+        if self.backend.name != keras.backend.backend():
+            # In a tf.data pipeline: per-process by construction (seed it
+            # per process, see docs/scaling.md).
+            return generator
+        # In the model: each replica or torch.distributed process draws its own.
+        return _compat_random.per_replica_seed(generator)
 
     def uniform(self, shape, minval=0.0, maxval=1.0, dtype="float32"):
         return self.backend.random.uniform(
