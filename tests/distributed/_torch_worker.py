@@ -1,0 +1,96 @@
+"""One process of a two-process torch job: torch.distributed (gloo) and
+DistributedDataParallel around a Keras model on the torch backend, trained
+by a custom loop as in Keras's torch multi-GPU guide. keras_reg's AdamW
+applies the DDP-averaged gradients through ``optimizer.apply``; its
+EarlyStopping is driven from the loop with the globally averaged val_loss.
+
+    python _torch_worker.py RANK PORT WORK_DIR
+
+Prints RESULT JSON.
+"""
+
+import os
+import sys
+
+rank, port, work_dir = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+os.environ["KERAS_BACKEND"] = "torch"
+
+import torch  # noqa: E402
+import torch.distributed as dist  # noqa: E402
+
+torch.set_num_threads(1)
+dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
+                        world_size=2)
+
+import keras  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _workers_common as common  # noqa: E402
+
+import keras_reg  # noqa: E402
+
+shared_dir = os.path.join(work_dir, "shared")
+writes = common.log_writes_under(shared_dir)
+keras.utils.set_random_seed(0)
+model, optimizer = common.make_model()
+# DDP broadcasts rank 0's parameters, seed-generator states included.
+ddp = torch.nn.parallel.DistributedDataParallel(model)
+optimizer.build(model.trainable_variables)
+
+
+def local_rows(layer, shape):
+    out = layer(torch.full(shape, 128.0), training=True)
+    return keras.ops.convert_to_numpy(out).reshape(shape[0], -1).tolist()
+
+
+dropout = next(layer for layer in model.layers if isinstance(layer, keras_reg.layers.Dropout))
+dropout_rows = local_rows(dropout, (4, 64))
+augment_rows = local_rows(keras_reg.augment.GaussianNoise((0.05, 0.05), seed=4), (4, 4, 4, 3))
+
+idle_before = common.idle_kernel(model)
+(x, y), (x_val, y_val) = (tuple(torch.from_numpy(a) for a in pair)
+                          for pair in common.local_data(rank))
+stop = common.make_early_stopping(shared_dir)
+stop.set_model(model)
+step_digests, epochs, val_losses = [], [], []
+batch = common.PER_PROCESS_BATCH
+
+model.stop_training = False  # as fit does; EarlyStopping sets it
+stop.on_train_begin()
+for epoch in range(common.EPOCHS):
+    stop.on_epoch_begin(epoch)
+    for start in range(0, len(x), batch):
+        predictions = ddp(x[start:start + batch], training=True)
+        loss = torch.mean((predictions - y[start:start + batch]) ** 2)
+        model.zero_grad()
+        loss.backward()  # DDP averages the gradients over the processes
+        variables = model.trainable_variables
+        optimizer.apply([v.value.grad for v in variables], variables)
+        step_digests.append(common.weights_digest(model))
+    with torch.no_grad():
+        val_loss = torch.mean((model(x_val, training=False) - y_val) ** 2)
+    # The same number on every process, so that every process decides alike.
+    dist.all_reduce(val_loss)
+    logs = {"val_loss": float(val_loss) / dist.get_world_size()}
+    epochs.append(epoch)
+    val_losses.append(logs["val_loss"])
+    stop.on_epoch_end(epoch, logs)
+    if model.stop_training:
+        break
+stop.on_train_end()
+
+common.report(
+    process_id=rank,
+    dropout_rows=dropout_rows,
+    augment_rows=augment_rows,
+    stopped_epoch=stop.stopped_epoch,
+    best_epoch=stop.best_epoch,
+    epochs=epochs,
+    val_loss=val_losses,
+    step_digests=step_digests,
+    final_digest=common.weights_digest(model),
+    iterations=int(keras.ops.convert_to_numpy(optimizer.iterations)),
+    idle_ratio=(common.idle_kernel(model) / idle_before).ravel().tolist(),
+    shared_writes=writes,
+)
+dist.destroy_process_group()

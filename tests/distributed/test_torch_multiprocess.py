@@ -1,0 +1,54 @@
+"""keras_reg in a two-process torch job: DistributedDataParallel (gloo)
+around a Keras model, a custom training loop (Keras's torch multi-GPU
+guide) driving keras_reg's optimizer and callback."""
+
+import keras
+import numpy as np
+import pytest
+
+from tests.distributed import _launch
+from tests.distributed import _workers_common as common
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(keras.backend.backend() != "torch",
+                       reason="the torch job runs in the torch run (workers set KERAS_BACKEND)"),
+]
+
+STEPS_PER_EPOCH = 32 // common.PER_PROCESS_BATCH
+
+
+@pytest.fixture(scope="module")
+def job(tmp_path_factory):
+    work_dir = tmp_path_factory.mktemp("torch_job")
+    with _launch.Job("torch", "_torch_worker.py", work_dir, work_dir) as job:
+        assert job.wait() == [0, 0], job.tails()
+        return job.results()
+
+
+def test_masks_and_augmentations_differ_across_processes(job):
+    # Both ranks run the same code with the same seeds, and DDP copied rank
+    # 0's seed-generator states to rank 1: the rank enters at draw time.
+    for key in ("dropout_rows", "augment_rows"):
+        rows = job[0][key] + job[1][key]
+        assert len(rows) == 8
+        assert common.distinct_rows(rows) == 0, f"{key}: two processes drew the same values"
+
+
+def test_weights_identical_and_decay_once_per_global_step(job):
+    first, second = job
+    assert len(first["step_digests"]) == first["iterations"] > 0
+    assert first["step_digests"] == second["step_digests"]
+    assert first["final_digest"] == second["final_digest"]
+    steps = (first["best_epoch"] + 1) * STEPS_PER_EPOCH
+    expected = (1 - common.LEARNING_RATE * common.WEIGHT_DECAY) ** steps
+    np.testing.assert_allclose(first["idle_ratio"], expected, rtol=1e-5)
+
+
+def test_early_stopping_same_decision_and_only_the_chief_writes(job):
+    first, second = job
+    assert first["stopped_epoch"] is not None
+    for key in ("stopped_epoch", "best_epoch", "epochs", "val_loss"):
+        assert first[key] == second[key], key
+    assert "keras_reg_early_stopping.json" in first["shared_writes"]
+    assert second["shared_writes"] == []
