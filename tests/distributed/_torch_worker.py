@@ -29,6 +29,14 @@ import _workers_common as common  # noqa: E402
 
 import keras_reg  # noqa: E402
 
+# Why the rank must enter at draw time: a seed set per process does not
+# survive DDP's initial broadcast (the seed-generator state is a parameter).
+per_rank = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4),
+                             keras_reg.layers.Dropout(0.5, seed=1 + rank)])
+torch.nn.parallel.DistributedDataParallel(per_rank)
+seed_state_after_ddp = [keras.ops.convert_to_numpy(v).tolist()
+                        for v in per_rank.non_trainable_variables]
+
 shared_dir = os.path.join(work_dir, "shared")
 writes = common.log_writes_under(shared_dir)
 keras.utils.set_random_seed(0)
@@ -81,6 +89,7 @@ stop.on_train_end()
 
 common.report(
     process_id=rank,
+    seed_state_after_ddp=seed_state_after_ddp,
     dropout_rows=dropout_rows,
     augment_rows=augment_rows,
     stopped_epoch=stop.stopped_epoch,

@@ -15,7 +15,7 @@ pytestmark = [
     # Newest Keras only (jax.distributed on CPU with gloo needs a recent JAX).
     pytest.mark.slow,
     pytest.mark.skipif(keras.backend.backend() != "jax",
-                       reason="the JAX job runs in the jax run (its workers set KERAS_BACKEND)"),
+                       reason="runs once, in the jax run (its workers set their own backend)"),
 ]
 
 STEPS_PER_EPOCH = 32 // common.PER_PROCESS_BATCH
