@@ -4,15 +4,20 @@ by a custom loop as in Keras's torch multi-GPU guide. keras_reg's AdamW
 applies the DDP-averaged gradients through ``optimizer.apply``; its
 EarlyStopping is driven from the loop with the globally averaged val_loss.
 
-    python _torch_worker.py RANK PORT WORK_DIR
+    python _torch_worker.py RANK PORT WORK_DIR KILL_EPOCH
 
-Prints RESULT JSON.
+The loop checkpoints each process's weights and optimizer state at every
+epoch end into its own directory and resumes from it (the loop's stand-in
+for Keras's BackupAndRestore, which needs ``fit``). Rank 1 kills itself
+mid-epoch KILL_EPOCH (-1: never). Prints RESULT JSON.
 """
 
+import json
 import os
+import signal
 import sys
 
-rank, port, work_dir = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+rank, port, work_dir, kill_epoch = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 os.environ["KERAS_BACKEND"] = "torch"
 
 import torch  # noqa: E402
@@ -23,6 +28,7 @@ dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank
                         world_size=2)
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _workers_common as common  # noqa: E402
@@ -63,11 +69,37 @@ stop.set_model(model)
 step_digests, epochs, val_losses = [], [], []
 batch = common.PER_PROCESS_BATCH
 
+checkpoint_dir = os.path.join(shared_dir, f"torch_checkpoint_{rank}")
+
+
+def save_checkpoint(epoch):
+    os.makedirs(checkpoint_dir, exist_ok=True)
+    model.save_weights(os.path.join(checkpoint_dir, "model.weights.h5"))
+    np.savez(os.path.join(checkpoint_dir, "optimizer.npz"),
+             *[keras.ops.convert_to_numpy(v) for v in optimizer.variables])
+    with open(os.path.join(checkpoint_dir, "epoch.json"), "w") as f:
+        json.dump({"next_epoch": epoch + 1}, f)
+
+
+def load_checkpoint():
+    """The epoch to start at: 0, or the one after the last checkpoint."""
+    if not os.path.exists(os.path.join(checkpoint_dir, "epoch.json")):
+        return 0
+    model.load_weights(os.path.join(checkpoint_dir, "model.weights.h5"))
+    with np.load(os.path.join(checkpoint_dir, "optimizer.npz")) as arrays:
+        for i, variable in enumerate(optimizer.variables):
+            variable.assign(arrays[f"arr_{i}"])
+    with open(os.path.join(checkpoint_dir, "epoch.json")) as f:
+        return json.load(f)["next_epoch"]
+
+
 model.stop_training = False  # as fit does; EarlyStopping sets it
 stop.on_train_begin()
-for epoch in range(common.EPOCHS):
+for epoch in range(load_checkpoint(), common.EPOCHS):
     stop.on_epoch_begin(epoch)
     for start in range(0, len(x), batch):
+        if rank == 1 and epoch == kill_epoch and start == 2 * batch:
+            os.kill(os.getpid(), signal.SIGKILL)  # a host dies mid-epoch
         predictions = ddp(x[start:start + batch], training=True)
         loss = torch.mean((predictions - y[start:start + batch]) ** 2)
         model.zero_grad()
@@ -83,6 +115,7 @@ for epoch in range(common.EPOCHS):
     epochs.append(epoch)
     val_losses.append(logs["val_loss"])
     stop.on_epoch_end(epoch, logs)
+    save_checkpoint(epoch)
     if model.stop_training:
         break
 stop.on_train_end()

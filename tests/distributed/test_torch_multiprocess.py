@@ -18,12 +18,23 @@ pytestmark = [
 STEPS_PER_EPOCH = 32 // common.PER_PROCESS_BATCH
 
 
+KILL_EPOCH = 3
+
+
+def run_job(work_dir, kill_epoch=-1):
+    with _launch.Job("torch", "_torch_worker.py", work_dir, work_dir, kill_epoch) as job:
+        if kill_epoch < 0:
+            assert job.wait() == [0, 0], job.tails()
+            return job.results()
+        # Rank 1 dies mid-epoch; rank 0 then waits in a collective until
+        # the job manager (here, the test) ends it.
+        assert job.wait(index=1) == [-9], job.tails()
+    return None
+
+
 @pytest.fixture(scope="module")
 def job(tmp_path_factory):
-    work_dir = tmp_path_factory.mktemp("torch_job")
-    with _launch.Job("torch", "_torch_worker.py", work_dir, work_dir) as job:
-        assert job.wait() == [0, 0], job.tails()
-        return job.results()
+    return run_job(tmp_path_factory.mktemp("torch_job"))
 
 
 def test_ddp_overwrites_seeds_set_per_process(job):
@@ -58,3 +69,14 @@ def test_early_stopping_same_decision_and_only_the_chief_writes(job):
         assert first[key] == second[key], key
     assert "keras_reg_early_stopping.json" in first["shared_writes"]
     assert second["shared_writes"] == []
+
+
+def test_killed_mid_epoch_then_restarted_ends_as_uninterrupted(job, tmp_path):
+    run_job(tmp_path, kill_epoch=KILL_EPOCH)
+    assert list((tmp_path / "shared" / "early_stopping").iterdir())  # the chief's backup
+    resumed = run_job(tmp_path)
+    for rank in (0, 1):
+        assert resumed[rank]["epochs"][0] == KILL_EPOCH  # it did resume
+        for key in ("stopped_epoch", "best_epoch", "final_digest"):
+            assert resumed[rank][key] == job[rank][key], key
+    assert resumed[1]["shared_writes"] == []
