@@ -45,6 +45,8 @@ def forward_step(layer, mode, x):
     if backend == "jax":
         import jax
 
+        if mode == "eager":  # op by op, the layer's generator updated in place
+            return lambda x: _block(layer(x, training=True))
         state = {"nt": [v.value for v in layer.non_trainable_variables]}
 
         @jax.jit

@@ -27,14 +27,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 from _harness import environment  # noqa: E402
-from sklearn.datasets import load_sample_images  # noqa: E402
 
 import keras_reg  # noqa: E402
 
 
 def photos(count, size=224, seed=0):
+    from sklearn.datasets import load_sample_images
+
     rng = np.random.default_rng(seed)
     sources = load_sample_images().images
     out = []
@@ -60,6 +60,8 @@ def keras_recipe(seed=0):
 
 
 def tf_data_rate(augment, images, batch, batches):
+    import tensorflow as tf  # here: --in-model runs where TensorFlow is absent (GPU check)
+
     ds = tf.data.Dataset.from_tensors(tf.cast(images[:batch], tf.float32)).repeat()
     ds = ds.map(augment, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
     it = iter(ds)
@@ -127,6 +129,8 @@ def main():
     ours = tf_data_rate(keras_reg.augment.image_recipe(seed=0), images, args.batch, args.batches)
     plain = tf_data_rate(keras_recipe(), images, args.batch, args.batches)
     albu = albumentations_rate(images, args.batch * args.batches)
+    import tensorflow as tf
+
     print(f"# {keras.backend.backend()} | {environment()} | tf {tf.__version__}")
     print("| pipeline | images/s | keras_reg / this |")
     print("|---|---|---|")

@@ -21,6 +21,8 @@ except ImportError:  # Keras < 3.10
     from keras.src.layers.preprocessing.tf_data_layer import TFDataLayer as DataLayer
 from keras.src.utils import backend_utils, jax_utils
 
+from keras_reg._compat import random as _random
+
 
 class BackendOps:
     """``keras.ops``-style names resolved in one backend's modules.
@@ -127,7 +129,13 @@ class PipelineLayer(DataLayer):
         return self.backend.random
 
     def running_seed(self):
-        return self._get_seed_generator(self.backend.name)
+        generator = self._get_seed_generator(self.backend.name)
+        if self.backend.name != keras.backend.backend():
+            # In a tf.data pipeline: per process by construction (seed it per
+            # process, see docs/scaling.md).
+            return generator
+        # In the model: each replica or torch.distributed process draws its own.
+        return _random.per_replica_seed(generator)
 
     def __call__(self, data, *args, **kwargs):
         if not isinstance(data, dict) or not _in_traced_tf_graph(keras.tree.flatten(data)[0]):

@@ -1,22 +1,37 @@
-"""Seeds: per-replica seeds under tf.distribute, a compile-friendly draw, and
-Keras's rules for int and ``None`` seeds."""
+"""Seeds: per-replica seeds under tf.distribute and torch.distributed, a
+compile-friendly draw, and Keras's rules for int and ``None`` seeds."""
 
 import keras
 from keras.src.random import seed_generator
 
 
 def per_replica_seed(generator):
-    """The seed a dropout layer should draw from: ``generator`` itself, or,
-    inside a ``tf.distribute`` replica context with several replicas, a view
-    of it that folds in the replica id.
+    """The seed a random layer should draw from: ``generator`` itself, or a
+    view of it that folds in the replica id inside a ``tf.distribute``
+    replica context with several replicas, or the process rank in a
+    ``torch.distributed`` group of several processes.
 
     Every replica of a MirroredStrategy reads the same SeedGenerator state, so
     without this all replicas would draw the same mask (measured: identical
     masks on both replicas of a 2-CPU MirroredStrategy, for Keras's own
-    Dropout too). JAX's ``keras.distribution`` jit-compiles one global program
-    and needs nothing.
+    Dropout too). Under torch DistributedDataParallel every process runs the
+    same code with the same seeds, and DDP's initial broadcast copies rank 0's
+    seed-generator states (they are module parameters) to every rank, so a
+    per-process seed set by the user is overwritten (measured: a Dropout
+    seeded with 1 + rank drew the same mask on both ranks of a gloo group):
+    the rank must enter when the mask is drawn. The generator states stay
+    identical on every process (one crash-recovery backup fits all of them)
+    and rank 0 draws what a single process draws. JAX's
+    ``keras.distribution`` jit-compiles one global program over the global
+    batch and needs nothing.
     """
-    if keras.backend.backend() != "tensorflow":
+    backend = keras.backend.backend()
+    if backend == "torch":
+        from keras_reg._compat import distributed
+
+        rank = distributed.torch_rank()
+        return generator if rank is None else _ReplicaFoldedSeed(generator, rank)
+    if backend != "tensorflow":
         return generator
     import tensorflow as tf
 
@@ -27,7 +42,8 @@ def per_replica_seed(generator):
 
 
 class _ReplicaFoldedSeed(keras.random.SeedGenerator):
-    """A view of a SeedGenerator with the replica id folded into its key.
+    """A view of a SeedGenerator with the replica id (or process rank)
+    folded into its key.
 
     A subclass so that ``keras.random`` accepts it as a seed; the base
     ``__init__`` is not called, so no second state variable is created.

@@ -1,7 +1,11 @@
 """``paired``: an augmentation layer for ``(x, y)`` datasets."""
 
+from collections.abc import Callable
 
-def paired(layer, training: bool = True):
+import keras
+
+
+def paired(layer: keras.layers.Layer, training: bool = True) -> Callable:
     """Wrap ``layer`` for ``ds.map`` on a dataset of ``(x, y)`` pairs.
 
     ``ds.map(layer)`` on such a dataset would call ``layer(x, y)``: ``y``

@@ -28,13 +28,22 @@ class RandomApply(Combinator):
         rate: probability of applying it, in ``[0, 1]``.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
+            children's ``data_key``); each sample keeps data and labels from
+            the same child.
+        training: augment only when true.
+
     Example:
 
-    >>> blur_half = keras_reg.augment.RandomApply(
-    ...     keras.layers.RandomGaussianBlur(1.0), rate=0.5, seed=0)
+    ```python
+    blur_half = keras_reg.augment.RandomApply(
+        keras.layers.RandomGaussianBlur(1.0), rate=0.5, seed=0)
+    ```
     """
 
-    def __init__(self, layer, rate=0.5, seed=None, **kwargs):
+    def __init__(self, layer: keras.layers.Layer, rate: float = 0.5, seed: int | None = None,
+                 **kwargs):
         layer = check_layer(layer, "layer")
         super().__init__(seed=seed, **children_dtype(kwargs, [layer]))
         self.layer = layer
@@ -71,14 +80,23 @@ class RandomChoice(Combinator):
             ``None`` chooses uniformly.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
+            children's ``data_key``); each sample keeps data and labels from
+            the same child.
+        training: augment only when true.
+
     Example:
 
-    >>> aug = keras_reg.augment.RandomChoice(
-    ...     [keras.layers.RandomFlip("horizontal"), keras.layers.RandomRotation(0.05)],
-    ...     weights=[2, 1], seed=0)
+    ```python
+    aug = keras_reg.augment.RandomChoice(
+        [keras.layers.RandomFlip("horizontal"), keras.layers.RandomRotation(0.05)],
+        weights=[2, 1], seed=0)
+    ```
     """
 
-    def __init__(self, layers, weights=None, seed=None, **kwargs):
+    def __init__(self, layers: list, weights: list | None = None, seed: int | None = None,
+                 **kwargs):
         layers = check_layers(layers)
         super().__init__(seed=seed, **children_dtype(kwargs, layers))
         self.layers = layers
@@ -138,14 +156,22 @@ class SomeOf(Combinator):
         n: how many to apply to each sample, ``1 <= n <= len(layers)``.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
+            children's ``data_key``); each sample keeps data and labels from
+            the same child.
+        training: augment only when true.
+
     Example:
 
-    >>> aug = keras_reg.augment.SomeOf(
-    ...     [keras.layers.RandomFlip(), keras.layers.RandomContrast(0.2),
-    ...      keras_reg.augment.GaussianNoise((0.0, 10.0))], n=2, seed=0)
+    ```python
+    aug = keras_reg.augment.SomeOf(
+        [keras.layers.RandomFlip(), keras.layers.RandomContrast(0.2),
+         keras_reg.augment.GaussianNoise((0.0, 10.0))], n=2, seed=0)
+    ```
     """
 
-    def __init__(self, layers, n, seed=None, **kwargs):
+    def __init__(self, layers: list, n: int, seed: int | None = None, **kwargs):
         layers = check_layers(layers)
         super().__init__(seed=seed, **children_dtype(kwargs, layers))
         self.layers = layers

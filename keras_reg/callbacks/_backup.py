@@ -7,6 +7,7 @@ import math
 import os
 import warnings
 
+from keras_reg._compat import distributed
 from keras_reg.callbacks import _files
 
 STATE_FILE = "keras_reg_early_stopping.json"
@@ -157,6 +158,8 @@ class Backup:
         new, first export a copy of those weights from ``snapshot`` (a
         strategy of ``_snapshot``, or None when no weights are kept)."""
         os.makedirs(self.directory, exist_ok=True)
+        if not distributed.is_chief():
+            return  # one writer per job: the path is shared (docs/scaling.md)
         previous = self._generations[-1] if self._generations else None
         weights_file = previous["weights_file"] if previous else None
         epoch = state[self.WEIGHTS_KEY]
@@ -176,7 +179,7 @@ class Backup:
     def delete(self):
         """Remove everything this store wrote (training ended normally)."""
         self._generations = []
-        if not os.path.isdir(self.directory):
+        if not os.path.isdir(self.directory) or not distributed.is_chief():
             return
         for name in os.listdir(self.directory):
             if name.startswith(self.FILE_PREFIX):

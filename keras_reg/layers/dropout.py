@@ -15,11 +15,12 @@ class Dropout(NoiseShapeDropoutBase):
         y = x · m / (1 - p),   m ~ Bernoulli(1 - p)
 
     A drop-in replacement for ``keras.layers.Dropout`` (same arguments), with
-    a mask made by a counter-based hash of the layer's ``SeedGenerator`` draw
-    (bit-identical on every backend for a given seed, and far cheaper than the
-    backends' generators under XLA, ``jax.jit`` and ``torch.compile``; see
-    the "Fast masks" section of the docs). The differences from Keras's layer
-    are listed in the docs ("Differences from Keras's layers"): ``rate`` must
+    a mask made from the layer's ``SeedGenerator`` draw by a counter-based
+    hash where that is faster (far cheaper than the backends' generators under
+    XLA, ``jax.jit`` and ``torch.compile``) and by the backend's generator on
+    small eager masks; see the "Random sources" section of the docs. The
+    differences from Keras's layer are listed in the docs ("Differences from
+    Keras's layers"): ``rate`` must
     be below 1, integer inputs are refused, the input dtype is kept
     (float16/bfloat16 in, the same dtype out), and a ``noise_shape`` that does
     not broadcast to the input is reported when the layer is first called.

@@ -14,8 +14,10 @@ class GaussianDropout(DropoutBase):
 
     The noise has mean 1, so ``E[y] = x``, and the variance of the inverted
     Bernoulli mask of ``Dropout(p)``; at inference the layer is the identity.
-    The noise is drawn with ``keras.random.normal`` in the input's dtype, so
-    float16/bfloat16 activations stay in their dtype. A drop-in replacement
+    The noise comes from ``keras.random.normal`` in eager mode and
+    TensorFlow graphs and from a counter-hash normal under XLA, ``jax.jit``
+    and ``torch.compile`` (the docs' "Random sources"), in the input's
+    dtype, so float16/bfloat16 activations stay in their dtype. A drop-in replacement
     for ``keras.layers.GaussianDropout`` (see the docs' "Differences from
     Keras's layers"). The math is ``keras_reg.ops.gaussian_dropout``.
 

@@ -4,7 +4,7 @@ from typing import Any
 import keras
 
 from keras_reg.ops import _checks
-from keras_reg.ops._hash_random import bernoulli_keep, resolve_noise_shape
+from keras_reg.ops._random_source import bernoulli_keep, resolve_noise_shape
 
 NAME = "keras_reg.ops.alpha_dropout"
 
@@ -70,7 +70,7 @@ def alpha_dropout(
     inputs, rate, seed, noise_shape = _checks.check_call(NAME, inputs, rate, seed, noise_shape)
     if rate == 0:
         return inputs
-    keep = bernoulli_keep(resolve_noise_shape(inputs, noise_shape), rate, seed)
+    keep = bernoulli_keep(inputs, resolve_noise_shape(inputs, noise_shape), rate, seed)
     a, b = alpha_dropout_affine(rate)
     # y = a·(x·d + α'(1 - d)) + b = (x - α')·(a·d) + (a·α' + b): multiplies, no
     # `where` (a CPU torch.where costs as much as the whole mask).

@@ -3,7 +3,7 @@ from typing import Any
 import keras
 
 from keras_reg.ops import _checks
-from keras_reg.ops._hash_random import inverted_dropout
+from keras_reg.ops._random_source import inverted_dropout
 
 NAME = "keras_reg.ops.drop_path"
 

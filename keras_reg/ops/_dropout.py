@@ -4,7 +4,7 @@ from typing import Any
 import keras
 
 from keras_reg.ops import _checks
-from keras_reg.ops._hash_random import inverted_dropout
+from keras_reg.ops._random_source import inverted_dropout
 
 NAME = "keras_reg.ops.dropout"
 
@@ -24,8 +24,10 @@ def dropout(
 
     so ``E[y] = x``. The function always applies (there is no ``training``
     argument: the caller decides, as ``keras_reg.layers.Dropout`` does). The
-    mask comes from a counter-based hash of one draw of ``seed``: for a given
-    seed state it is bit-identical on every backend, and it is the mask
+    mask comes from one draw of ``seed``, through a counter-based hash
+    (compiled modes, TensorFlow graphs, large eager masks; bit-identical on
+    every backend) or the backend's generator (small eager masks), as the
+    docs' "Random sources" lists; in a given mode it is the mask
     ``keras_reg.layers.Dropout`` draws from the same state. A unit is kept
     with probability ``1 - p`` to within 2**-32. As in ``tf.nn.dropout``, a
     dropped ``inf`` or ``NaN`` becomes NaN (the mask is a multiply), so a

@@ -3,8 +3,8 @@ from typing import Any
 
 import keras
 
-from keras_reg._compat import random as _compat
 from keras_reg.ops import _checks
+from keras_reg.ops._random_source import normal_noise
 
 NAME = "keras_reg.ops.gaussian_dropout"
 
@@ -22,7 +22,9 @@ def gaussian_dropout(
 
     The noise has mean 1, so ``E[y] = x``, and the variance of the inverted
     Bernoulli mask of ``keras_reg.ops.dropout`` at the same ``p``. The noise
-    is drawn with ``keras.random.normal`` in the input's dtype, so float16 and
+    comes from ``keras.random.normal`` in eager mode and TensorFlow graphs and
+    from a counter-hash normal under XLA, ``jax.jit`` and ``torch.compile``
+    (the docs' "Random sources"), in the input's dtype, so float16 and
     bfloat16 inputs stay in their dtype. The function always applies.
 
     Args:
@@ -50,11 +52,4 @@ def gaussian_dropout(
     inputs, rate, seed, _ = _checks.check_call(NAME, inputs, rate, seed)
     if rate == 0:
         return inputs
-    noise = keras.random.normal(
-        keras.ops.shape(inputs),
-        mean=1.0,
-        stddev=math.sqrt(rate / (1.0 - rate)),
-        dtype=inputs.dtype,
-        seed=_compat.seed_for_keras_random(seed),
-    )
-    return inputs * noise
+    return inputs * normal_noise(inputs, 1.0, math.sqrt(rate / (1.0 - rate)), seed)

@@ -1,11 +1,14 @@
-"""Counter-based random masks for the dropout family.
+"""Counter-based random words and masks for the dropout family.
 
-Why not ``keras.random``: the backends' random generators (threefry on JAX,
-philox on TensorFlow, mt19937/philox on torch) cost many times a memory copy
-per element on CPU (measurements: docs/dropout.md, "Fast masks"). A dropout
+Why not ``keras.random``: under a compiler (XLA, ``jax.jit``,
+``torch.compile``) the backends' random generators (threefry on JAX, philox
+on TensorFlow, mt19937/philox on torch) cost many times a memory copy per
+element on CPU (measurements: docs/dropout.md, "Random sources"). A dropout
 mask needs only one uniform 32-bit word per element, and a counter-based hash
-gives one in a handful of integer ops that fuse with the masking under XLA,
-``jax.jit`` and ``torch.compile``.
+gives one in a handful of integer ops that fuse with the masking. Where the
+hash is used and where the backend's generator is (eager calls on small
+tensors): ``keras_reg/ops/_random_source.py``; hashed normals:
+``keras_reg/ops/_hash_normal.py``.
 
 How it works: each call takes one draw from its ``seed`` (an int, ``None`` or
 a ``keras.random.SeedGenerator``, with ``keras.random``'s rules for each, so
@@ -52,7 +55,7 @@ def _xor_shift(x, bits):
     return ops.bitwise_xor(x, _shift_right_logical(x, bits))
 
 
-def _step_key(seed):
+def step_key(seed):
     """One int32 key per call, from one draw of ``seed``."""
     state = ops.cast(_compat.next_seed_state(seed), "int32")
     key = ops.bitwise_xor(ops.multiply(state[0], _M1), state[1])
@@ -61,16 +64,24 @@ def _step_key(seed):
     return _xor_shift(key, 16)
 
 
-def _num_elements(shape):
+def num_elements(shape, limit=_MAX_ELEMENTS):
+    """The product of ``shape`` (a scalar tensor if a dimension is one),
+    checked against ``limit`` where it is known."""
     n = 1
     for dim in shape:
         n = n * dim
-    if isinstance(n, int) and n > _MAX_ELEMENTS:
+    if isinstance(n, int) and n > limit:
         raise ValueError(
-            f"A dropout mask of shape {tuple(shape)} has {n} elements; the "
-            f"counter-based mask supports at most {_MAX_ELEMENTS} per call."
+            f"A random draw of shape {tuple(shape)} has {n} elements; the "
+            f"counter-based hash supports at most {limit} per call."
         )
     return n
+
+
+def mix(counter, key):
+    """The word ``M2 · xs15(M1 · (counter XOR key))`` of each counter."""
+    g = ops.multiply(ops.bitwise_xor(counter, key), _M1)
+    return ops.multiply(_xor_shift(g, 15), _M2)
 
 
 def random_words(shape, seed):
@@ -78,11 +89,8 @@ def random_words(shape, seed):
 
     ``shape`` may hold scalar tensors (unknown dimensions under ``tf.function``).
     """
-    key = _step_key(seed)
-    counter = ops.arange(_num_elements(shape), dtype="int32")
-    g = ops.multiply(ops.bitwise_xor(counter, key), _M1)
-    words = ops.multiply(_xor_shift(g, 15), _M2)
-    return ops.reshape(words, shape)
+    counter = ops.arange(num_elements(shape), dtype="int32")
+    return ops.reshape(mix(counter, step_key(seed)), shape)
 
 
 def keep_threshold(rate):
@@ -93,27 +101,3 @@ def keep_threshold(rate):
 def bernoulli_keep(shape, rate, seed):
     """Boolean mask of ``shape``: True with probability ``1 - rate``."""
     return ops.greater_equal(random_words(shape, seed), keep_threshold(rate))
-
-
-def resolve_noise_shape(inputs, noise_shape):
-    """``noise_shape`` with ``None`` entries replaced by the input's sizes."""
-    shape = ops.shape(inputs)
-    if noise_shape is None:
-        return tuple(shape)
-    return tuple(s if n is None else n for n, s in zip(noise_shape, shape))
-
-
-def inverted_dropout(inputs, rate, seed, noise_shape=None):
-    """``inputs / (1 - rate)`` where kept, 0 where dropped (mask broadcast).
-
-    The factor ``cast(keep) / (1 - rate)`` is formed on the mask's own shape
-    and then multiplied in. No ``where``: a broadcasting ``where`` is 2x slower
-    on TensorFlow graphs, and a CPU ``torch.where`` over 3.2 M elements costs
-    ~12 ms, as much as the whole hash (benchmarks/RESULTS.md). As in
-    ``tf.nn.dropout``, a dropped non-finite input becomes NaN (not 0), so a
-    numerical problem is not hidden by the mask.
-    """
-    keep = bernoulli_keep(resolve_noise_shape(inputs, noise_shape), rate, seed)
-    factor = ops.multiply(ops.cast(keep, inputs.dtype), 1.0 / (1.0 - rate))
-    return ops.multiply(inputs, factor)
-

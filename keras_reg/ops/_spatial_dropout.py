@@ -4,7 +4,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.ops import _checks
-from keras_reg.ops._hash_random import inverted_dropout
+from keras_reg.ops._random_source import inverted_dropout
 
 NAME = "keras_reg.ops.spatial_dropout"
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_reg.augment import AugmentationLayer
+from keras_reg.augment import AugmentationLayer, paired
 from tests.helpers import save_and_load, to_numpy
 
 
@@ -70,3 +70,25 @@ def test_round_trip_in_a_keras_file(tmp_path):
     loaded = save_and_load(model, tmp_path)
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert loaded.layers[0].get_config()["seed"] == 5
+
+
+@keras.saving.register_keras_serializable(package="keras_reg_tests")
+class LegacyScale(AugmentationLayer):
+    """The keras_reg 0.1.0 form: one ``augment`` that draws and transforms."""
+
+    def augment(self, batch):
+        n = self.ops.shape(batch)[0]
+        return self.ops.multiply(batch, self.uniform((n, 1), 0.5, 1.5))
+
+
+def test_the_0_1_0_form_still_runs_and_carries_labels():
+    x, y = np.ones((6, 3), "float32"), np.arange(6)
+    eager = to_numpy(LegacyScale(seed=2)(x))
+    assert len(np.unique(eager[:, 0])) == 6 and np.all((eager >= 0.5) & (eager <= 1.5))
+    out = LegacyScale(seed=2)({"inputs": x, "labels": y})
+    np.testing.assert_array_equal(to_numpy(out["inputs"]), eager)  # the same draw
+    np.testing.assert_array_equal(to_numpy(out["labels"]), y)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(6).map(paired(LegacyScale(seed=2)))
+    data, labels = next(iter(ds))
+    np.testing.assert_array_equal(labels.numpy(), y)
+    assert np.all((data.numpy() >= 0.5) & (data.numpy() <= 1.5))

@@ -234,34 +234,37 @@ def test_operations_match_torchvision_policy(photos, tvf, layer, policy):
 
     augmenter = getattr(v2, policy)(interpolation=v2.InterpolationMode.BILINEAR)
     aug = layer(value_range=UNIT)
-    keys = ("operation", "magnitude", "sign")
-    replay = compiled(lambda x, *t: aug.transform_images(x, dict(zip(keys, t))))
+    # Every (operation, image, bin, sign) in one batch: one call of the layer's
+    # transform (each call runs every operation on the whole batch).
+    cases = []
     for name in OPERATIONS:
+        signed = augmenter._AUGMENTATION_SPACE[TORCHVISION_NAMES[name]][1]
+        cases += [(name, i, b, s) for i in range(len(photos)) for b in BINS
+                  for s in ((1, -1) if signed else (1,))]
+    x = photos[[i for _, i, _, _ in cases]]
+    transformation = {  # one round: (batch, 1) each
+        "operation": np.int32([[OPERATIONS.index(name)] for name, _, _, _ in cases]),
+        "magnitude": np.float32([[b / 30.0] for _, _, b, _ in cases]),
+        "sign": np.float32([[s] for _, _, _, s in cases]),
+    }
+    keys = tuple(transformation)
+    replay = compiled(lambda x, *t: aug.transform_images(x, dict(zip(keys, t))))
+    got = to_numpy(replay(_t(x), *(_t(v) for v in transformation.values())))
+    for k, (name, _, b, s) in enumerate(cases):
         tv_name = TORCHVISION_NAMES[name]
-        table, signed = augmenter._AUGMENTATION_SPACE[tv_name]
-        magnitudes = table(31, SIZE, SIZE)
-        cases = [(i, b, s) for i in range(len(photos)) for b in BINS
-                 for s in ((1, -1) if signed else (1,))]
-        x = photos[[i for i, _, _ in cases]]
-        transformation = (  # one round: (batch, 1) each
-            np.full((len(cases), 1), OPERATIONS.index(name), "int32"),
-            np.float32([[b / 30.0] for _, b, _ in cases]),
-            np.float32([[s] for _, _, s in cases]),
-        )
-        got = to_numpy(replay(_t(x), *(_t(v) for v in transformation)))
-        for k, (_, b, s) in enumerate(cases):
-            magnitude = 0.0 if magnitudes is None else float(magnitudes[b]) * s
-            if name.startswith("translate"):
-                # torchvision's float32 linspace puts bin 15 of 0..32 px at
-                # 15.999999, which int() truncates to 15; the table is linear,
-                # so its exact value is the last entry times b / 30 (16 px).
-                magnitude = float(magnitudes[-1]) * b / 30 * s
-            image = _torch(x[k:k + 1], uint8=name in ("posterize", "equalize"))
-            if name.startswith("shear"):
-                want = _tv_shear(tvf, image, magnitude, name[-1])
-            else:
-                want = augmenter._apply_image_or_video_transform(
-                    image, tv_name, magnitude, interpolation=augmenter.interpolation,
-                    fill=augmenter._fill)
-            np.testing.assert_allclose(got[k], _numpy(want)[0], atol=TOLERANCES.get(name, EXACT),
-                                       err_msg=f"{name} bin {b} sign {s}")
+        magnitudes = augmenter._AUGMENTATION_SPACE[tv_name][0](31, SIZE, SIZE)
+        magnitude = 0.0 if magnitudes is None else float(magnitudes[b]) * s
+        if name.startswith("translate"):
+            # torchvision's float32 linspace puts bin 15 of 0..32 px at
+            # 15.999999, which int() truncates to 15; the table is linear,
+            # so its exact value is the last entry times b / 30 (16 px).
+            magnitude = float(magnitudes[-1]) * b / 30 * s
+        image = _torch(x[k:k + 1], uint8=name in ("posterize", "equalize"))
+        if name.startswith("shear"):
+            want = _tv_shear(tvf, image, magnitude, name[-1])
+        else:
+            want = augmenter._apply_image_or_video_transform(
+                image, tv_name, magnitude, interpolation=augmenter.interpolation,
+                fill=augmenter._fill)
+        np.testing.assert_allclose(got[k], _numpy(want)[0], atol=TOLERANCES.get(name, EXACT),
+                                   err_msg=f"{name} bin {b} sign {s}")

@@ -96,7 +96,7 @@ def test_labels_pass_unchanged_with_their_dtype_and_the_data_as_alone(in_tf_data
     cases = [
         (lambda: augment.ColorJitter(0.3, 0.3, 0.3, 0.1, seed=0), IMAGES),
         (lambda: augment.image_recipe(seed=1), IMAGES),
-        (lambda: augment.RandomApply(augment.TrivialAugment(seed=2), 0.5, seed=3), IMAGES),
+        (lambda: augment.RandomApply(augment.RandomFlipRotation(seed=2), 0.5, seed=3), IMAGES),
         (lambda: audio.TimeShift(0.2, seed=4), WAVES),
         (lambda: text.RandomSwap(0.4, seed=5), TOKENS),
     ]
@@ -108,12 +108,26 @@ def test_labels_pass_unchanged_with_their_dtype_and_the_data_as_alone(in_tf_data
             data, labels = next(iter(ds.map(augment.paired(layer))))
             alone = next(iter(tf.data.Dataset.from_tensor_slices(x).batch(4).map(make())))
         else:
-            out = layer({key: x, "labels": LABELS})
+            tensors = {key: keras.ops.convert_to_tensor(x),
+                       "labels": keras.ops.convert_to_tensor(LABELS)}
+            out = layer(tensors)
             data, labels, alone = out[key], out["labels"], make()(x)
         # Keras's own layers turn int labels into float32 inside tf.data.
         assert keras.backend.standardize_dtype(labels.dtype) in ("int64", "int32")
         np.testing.assert_array_equal(to_numpy(labels), LABELS, err_msg=type(layer).__name__)
         np.testing.assert_allclose(to_numpy(data), to_numpy(alone), atol=1e-4)
+
+
+def test_a_dataset_of_dicts_maps_the_layer_directly():
+    # Keras's dict form in tf.data: ds.map(layer) on {"images", "labels"}.
+    make = lambda: augment.ColorJitter(0.3, 0.3, 0.3, 0.1, seed=0)  # noqa: E731
+    dicts = tf.data.Dataset.from_tensor_slices({"images": IMAGES, "labels": LABELS}).batch(4)
+    pairs = tf.data.Dataset.from_tensor_slices((IMAGES, LABELS)).batch(4)
+    out = next(iter(dicts.map(make())))
+    images, _ = next(iter(pairs.map(augment.paired(make()))))
+    np.testing.assert_array_equal(out["labels"].numpy(), LABELS)
+    np.testing.assert_array_equal(out["images"].numpy(), images.numpy())
+    assert not np.allclose(out["images"].numpy(), IMAGES)
 
 
 def test_one_example_in_a_dict():
@@ -133,23 +147,39 @@ def test_targets_a_layer_cannot_transform_are_refused():
         augment.paired("flip")
 
 
-def test_transformations_replay_through_the_public_functions():
-    x = keras.ops.convert_to_tensor(IMAGES)
-    jitter = augment.ColorJitter(0.3, 0.3, 0.5, 0.1, seed=0)
-    t = jitter.get_random_transformation({"images": x})
-    replay = IF.adjust_brightness(x, t["brightness"])
-    replay = IF.adjust_contrast(replay, t["contrast"])
-    replay = IF.adjust_hue(IF.adjust_saturation(replay, t["saturation"]), t["hue"])
-    np.testing.assert_allclose(to_numpy(jitter.transform_images(x, t)), to_numpy(replay),
-                               atol=1e-3)
-    gain = audio.RandomGain(seed=1)
-    t = gain.get_random_transformation({"audio": keras.ops.convert_to_tensor(WAVES)})
-    np.testing.assert_allclose(to_numpy(gain.transform_audio(WAVES, t)),
-                               to_numpy(AF.apply_gain(WAVES, t["gain_db"])), rtol=1e-6)
-    swap = text.RandomSwap(0.4, seed=2)
-    t = swap.get_random_transformation({"tokens": keras.ops.convert_to_tensor(TOKENS)})
-    np.testing.assert_array_equal(to_numpy(swap.transform_tokens(TOKENS, t)),
-                                  to_numpy(TF_.swap_tokens(TOKENS, t["first"], t["second"])))
+def _replay_jitter(x, t):
+    x = IF.adjust_contrast(IF.adjust_brightness(x, t["brightness"]), t["contrast"])
+    return IF.adjust_hue(IF.adjust_saturation(x, t["saturation"]), t["hue"])
+
+
+# (layer, its data, the public functions that replay its transformation t)
+REPLAYS = [
+    (lambda: augment.ColorJitter(0.3, 0.3, 0.5, 0.1, seed=0), IMAGES, _replay_jitter),
+    (lambda: augment.RandomFlipRotation(None, 40.0, seed=1), IMAGES,
+     lambda x, t: IF.rotate(x, t["degrees"])),
+    (lambda: augment.GaussianNoise((0.0, 0.1), seed=2), IMAGES,
+     lambda x, t: IF.add_gaussian_noise(x, t["noise"], t["stddev"])),
+    (lambda: audio.RandomGain(seed=3), WAVES, lambda x, t: AF.apply_gain(x, t["gain_db"])),
+    (lambda: audio.AddNoise(seed=4), WAVES,
+     lambda x, t: AF.add_noise_at_snr(x, t["noise"], t["snr_db"])),
+    (lambda: audio.TimeShift(0.3, seed=5), WAVES, lambda x, t: AF.time_shift(x, t["shift"])),
+    (lambda: text.RandomSwap(0.4, seed=6), TOKENS,
+     lambda x, t: TF_.swap_tokens(x, t["first"], t["second"])),
+    (lambda: text.RandomDeletion(0.4, seed=7), TOKENS,
+     lambda x, t: TF_.delete_tokens(x, t["delete"])),
+]
+
+
+@pytest.mark.parametrize("make, x, replay", REPLAYS)
+def test_a_call_replays_through_the_public_functions(make, x, replay):
+    # A call draws once and applies pure transforms: a twin layer's draw,
+    # passed to the public functions, gives the call's output.
+    layer, twin = make(), make()
+    out = to_numpy(layer(keras.ops.convert_to_tensor(x)))
+    t = twin.get_random_transformation({twin.data_key: keras.ops.convert_to_tensor(x)})
+    assert not np.array_equal(out, x)  # the layer did transform
+    np.testing.assert_allclose(out, to_numpy(replay(x, t)), rtol=1e-6, atol=1e-3,
+                               err_msg=type(layer).__name__)
 
 
 def test_public_functions_in_tf_data_under_every_backend():

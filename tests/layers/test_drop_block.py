@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_reg import layers
+from keras_reg import layers, ops
 from tests.helpers import Z_BOUND, to_numpy
 from tests.layers._via import draw, layer_and_function
 
@@ -128,3 +128,21 @@ def test_empty_batch_or_channels_pass_through(shape):
     x = np.ones(shape, "float32")
     y = layers.DropBlock2D(0.1, block_size=3, seed=0)(x, training=True)
     assert tuple(y.shape) == shape
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "torch", reason="a property of torch.compile: no recompilation"
+)
+def test_compiled_calls_are_not_recompiled():
+    # keras.ops.pad names a new Keras Operation on every eager call, and
+    # TorchDynamo guarded on that name counter: each call recompiled (seconds
+    # per call) until the recompile limit sent it back to eager.
+    import torch
+
+    generator = keras.random.SeedGenerator(1)
+    fn = torch.compile(lambda x: ops.drop_block_2d(x, 0.2, block_size=3, seed=generator))
+    x = keras.ops.ones((2, 8, 8, 3))
+    fn(x)
+    fn(x)
+    with torch.compiler.set_stance("fail_on_recompile"):
+        fn(x)

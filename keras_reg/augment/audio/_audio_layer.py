@@ -24,7 +24,8 @@ class AudioAugmentationLayer(AugmentationLayer):
 class STFTLayer(AudioAugmentationLayer):
     """Waveform layers that work on a short-time Fourier transform."""
 
-    def __init__(self, fft_length=512, hop_length=128, seed=None, **kwargs):
+    def __init__(self, fft_length: int = 512, hop_length: int = 128, seed: int | None = None,
+                 **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.fft_length = _validation.check_positive_int(fft_length, "fft_length")
         self.hop_length = _validation.check_positive_int(hop_length, "hop_length")

@@ -94,8 +94,24 @@ def _rows(ops, rows):
 
 
 def rotation_transform(degrees: Tensor, height: float, width: float) -> Tensor:
-    """(batch, 8) transforms rotating about the image centre ((w-1)/2, (h-1)/2)
-    by ``degrees`` (batch,), counter-clockwise for a positive angle."""
+    """(batch, 8) projective transforms (``affine``'s form) rotating about
+    the image centre ((w-1)/2, (h-1)/2), counter-clockwise for a positive angle.
+
+    Args:
+        degrees: one angle per image (batch,).
+        height: image height in pixels.
+        width: image width in pixels.
+
+    Returns:
+        float32 (batch, 8), for ``affine`` (or ``keras.ops.image.affine_transform``).
+
+    Example:
+
+    ```python
+    t = F.rotation_transform(np.float32([30.0, -10.0]), 32, 32)
+    out = F.affine(images, t)  # == F.rotate(images, [30.0, -10.0])
+    ```
+    """
     ops = ops_for(degrees)
     theta = as_tensor(ops, degrees, "float32") * (math.pi / 180.0)
     cos, sin = ops.cos(theta), ops.sin(theta)
@@ -104,9 +120,25 @@ def rotation_transform(degrees: Tensor, height: float, width: float) -> Tensor:
 
 
 def shear_transform(factor: Tensor, height: float, width: float, axis: str = "x") -> Tensor:
-    """(batch, 8) transforms shearing about the image centre by ``factor``
-    (batch,): input x = u + s (v - cy) for ``axis="x"``, input y = v + s (u - cx)
-    for ``"y"`` (torchvision's shear angle ``atan(s)`` about the centre)."""
+    """(batch, 8) projective transforms shearing about the image centre:
+    input x = u + s (v - cy) for ``axis="x"``, input y = v + s (u - cx) for
+    ``"y"`` (torchvision's shear angle ``atan(s)`` about the centre).
+
+    Args:
+        factor: ``s`` per image (batch,).
+        height: image height in pixels.
+        width: image width in pixels.
+        axis: "x" or "y".
+
+    Returns:
+        float32 (batch, 8), for ``affine``.
+
+    Example:
+
+    ```python
+    out = F.affine(images, F.shear_transform(np.float32([0.3, -0.3]), 32, 32, "y"))
+    ```
+    """
     ops = ops_for(factor)
     s = as_tensor(ops, factor, "float32")
     one, zero = ops.ones_like(s), ops.zeros_like(s)
@@ -116,8 +148,22 @@ def shear_transform(factor: Tensor, height: float, width: float, axis: str = "x"
 
 
 def translate_transform(pixels: Tensor, axis: str = "x") -> Tensor:
-    """(batch, 8) transforms moving the content by ``pixels`` (batch,) along
-    ``axis`` ("x": right for positive, "y": down)."""
+    """(batch, 8) projective transforms moving the content by ``pixels``
+    along ``axis`` ("x": right for positive values, "y": down).
+
+    Args:
+        pixels: shift per image (batch,).
+        axis: "x" or "y".
+
+    Returns:
+        float32 (batch, 8), for ``affine``.
+
+    Example:
+
+    ```python
+    out = F.affine(images, F.translate_transform(np.float32([3.0, -7.0]), "x"))
+    ```
+    """
     ops = ops_for(pixels)
     p = as_tensor(ops, pixels, "float32")
     one, zero = ops.ones_like(p), ops.zeros_like(p)

@@ -29,7 +29,8 @@ class ImageAugmentationLayer(AugmentationLayer):
     batch_rank = 4
     channels = (1, 3)
 
-    def __init__(self, value_range=(0, 255), seed=None, **kwargs):
+    def __init__(self, value_range: tuple[float, float] = (0, 255), seed: int | None = None,
+                 **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.value_range = _validation.check_pair(value_range, "value_range", strict=True)
 

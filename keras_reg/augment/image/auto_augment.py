@@ -121,9 +121,16 @@ class TrivialAugment(_AutoAugment):
         value_range: (low, high) of the input pixels.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: images (batch, h, w, 1 or 3) or one image, or a dict
+            ``{"images": ..., "labels": ...}`` (labels unchanged).
+        training: augment only when true.
+
     Example:
 
-    >>> aug = keras_reg.augment.TrivialAugment(value_range=(0, 255), seed=0)
+    ```python
+    aug = keras_reg.augment.TrivialAugment(value_range=(0, 255), seed=0)
+    ```
 
     Reference: Müller & Hutter, "TrivialAugment: Tuning-free Yet
     State-of-the-Art Data Augmentation", ICCV 2021.
@@ -152,9 +159,16 @@ class RandAugment(_AutoAugment):
         value_range: (low, high) of the input pixels.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
+    Call arguments:
+        data: images (batch, h, w, 1 or 3) or one image, or a dict
+            ``{"images": ..., "labels": ...}`` (labels unchanged).
+        training: augment only when true.
+
     Example:
 
-    >>> aug = keras_reg.augment.RandAugment(num_ops=2, magnitude=9, seed=0)
+    ```python
+    aug = keras_reg.augment.RandAugment(num_ops=2, magnitude=9, seed=0)
+    ```
 
     Reference: Cubuk et al., "RandAugment: Practical automated data
     augmentation with a reduced search space", CVPR Workshops 2020.
@@ -162,7 +176,9 @@ class RandAugment(_AutoAugment):
 
     space = "standard"
 
-    def __init__(self, num_ops=2, magnitude=9, value_range=(0, 255), seed=None, **kwargs):
+    def __init__(self, num_ops: int = 2, magnitude: float = 9,
+                 value_range: tuple[float, float] = (0, 255),
+                 seed: int | None = None, **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
         self.num_ops = _validation.check_positive_int(num_ops, "num_ops")
         self.magnitude = _validation.check_finite(magnitude, "magnitude", low=0.0, high=30.0)

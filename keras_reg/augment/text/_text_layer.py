@@ -43,7 +43,7 @@ class TextAugmentationLayer(AugmentationLayer):
     #: smallest token id accepted (the synonym layers index a table by id).
     min_token_id = INT32_MIN
 
-    def __init__(self, rate=0.1, seed=None, **kwargs):
+    def __init__(self, rate: float = 0.1, seed: int | None = None, **kwargs):
         kwargs.setdefault("dtype", "int32")
         super().__init__(seed=seed, **kwargs)
         self.rate = _validation.check_rate(rate, upper_inclusive=True)

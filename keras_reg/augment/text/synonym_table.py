@@ -1,4 +1,4 @@
-def synonym_table(vocabulary, word_synonyms):
+def synonym_table(vocabulary: list, word_synonyms: dict) -> dict:
     """Build the ``{token id: [synonym ids]}`` table the EDA layers take.
 
     Args:
@@ -14,8 +14,11 @@ def synonym_table(vocabulary, word_synonyms):
 
     Example:
 
-    >>> synonym_table(["", "[UNK]", "big", "large", "huge"], {"big": ["large", "huge", "vast"]})
-    {2: [3, 4]}
+    ```python
+    table = synonym_table(["", "[UNK]", "big", "large", "huge"],
+                          {"big": ["large", "huge", "vast"]})
+    # table == {2: [3, 4]}
+    ```
     """
     if isinstance(vocabulary, (str, bytes, dict)) or not hasattr(vocabulary, "__iter__"):
         raise TypeError(

@@ -1,0 +1,55 @@
+"""How the current call runs: eagerly, in a TensorFlow graph, or traced by a
+compiler. keras_reg's random sources are chosen by it
+(``keras_reg/ops/_random_source.py``); each backend answers differently, so
+the question is asked here.
+"""
+
+import keras
+
+EAGER = "eager"  # op by op: torch eager, TensorFlow eager, JAX outside a trace
+GRAPH = "graph"  # a TensorFlow graph (tf.function) that XLA does not compile
+XLA = "xla"  # TensorFlow under XLA (tf.function(jit_compile=True), `fit`'s default)
+JIT = "jit"  # traced by JAX (jax.jit, jax.grad, ...; every Keras JAX `fit`)
+COMPILE = "compile"  # traced by torch.compile (TorchDynamo)
+MODES = (EAGER, GRAPH, XLA, JIT, COMPILE)
+
+
+def execution_mode(tensor):
+    """The mode a computation on ``tensor`` runs in now, one of ``MODES``.
+
+    - torch: ``torch.compiler.is_compiling()`` (public), which TorchDynamo
+      folds to a constant while it traces.
+    - JAX: whether ``tensor`` is a tracer (any transformation: a computation
+      on a tracer is staged out, not run op by op).
+    - TensorFlow: ``tf.executing_eagerly()`` (public), then whether the
+      function being traced, or one it is traced inside, is compiled by XLA.
+      TensorFlow has no public query for that; ``tf.function(jit_compile=True)``
+      marks the graph it traces in with an XLA control-flow context, which
+      ``control_flow_util`` (private) reads. If that import ever fails, a
+      graph counts as XLA: the sources chosen for XLA are the fast ones in
+      plain graphs too, only not always the fastest.
+    """
+    backend = keras.backend.backend()
+    if backend == "torch":
+        import torch
+
+        return COMPILE if torch.compiler.is_compiling() else EAGER
+    if backend == "jax":
+        import jax
+
+        return JIT if isinstance(tensor, jax.core.Tracer) else EAGER
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        if tf.executing_eagerly():
+            return EAGER
+        return XLA if _in_xla_context(tf) else GRAPH
+    return EAGER  # NumPy and other backends run op by op
+
+
+def _in_xla_context(tf):
+    try:
+        from tensorflow.python.ops import control_flow_util
+    except ImportError:  # pragma: no cover - a TensorFlow that moved it
+        return True
+    return control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())

@@ -1,0 +1,127 @@
+"""The random source each execution mode uses (keras_reg.ops._random_source)
+and the detection of the mode (keras_reg._compat.execution)."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_reg import layers, ops
+from keras_reg._compat import execution
+from keras_reg.ops import _random_source
+from tests.helpers import to_numpy
+
+COMPILED_MODE = {"tensorflow": execution.XLA, "jax": execution.JIT, "torch": execution.COMPILE}
+
+
+class ModeProbe(keras.layers.Layer):
+    """Records the execution mode of each call and the sources chosen."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seen = []
+
+    def call(self, x):
+        self.seen.append(
+            (
+                execution.execution_mode(x),
+                _random_source.keep_source(x, tuple(x.shape)),
+                _random_source.normal_source(x),
+            )
+        )
+        return x
+
+
+def _predict_seen(jit_compile):
+    probe = ModeProbe()
+    model = keras.Sequential([keras.Input((4,)), probe])
+    model.compile(jit_compile=jit_compile)
+    model.predict(np.ones((2, 4), "float32"), verbose=0)
+    return probe.seen[-1]
+
+
+def test_each_mode_is_detected_and_picks_its_sources():
+    hash_, native = _random_source.HASH, _random_source.NATIVE
+    probe = ModeProbe()
+    probe(np.ones((2, 4), "float32"))
+    assert probe.seen == [(execution.EAGER, native, native)]
+    # jit_compile=True: XLA on TensorFlow, jax.jit, torch.compile.
+    mode = COMPILED_MODE[keras.backend.backend()]
+    normal = _random_source.BOX_MULLER if mode == execution.COMPILE else _random_source.TABLE
+    assert _predict_seen(True) == (mode, hash_, normal)
+    if keras.backend.backend() == "tensorflow":
+        assert _predict_seen(False) == (execution.GRAPH, hash_, native)
+
+
+def test_eager_keep_masks_switch_to_the_hash_at_the_threshold():
+    x = keras.ops.zeros((1,))
+    large = _random_source.EAGER_HASH_MIN_ELEMENTS
+    small = large - 1
+    assert _random_source.keep_source(x, (small,)) == _random_source.NATIVE
+    assert _random_source.keep_source(x, (2, large // 2)) == _random_source.HASH
+    # The mask's size counts, not the input's: a spatial mask is small.
+    layer = layers.SpatialDropout2D(0.5, seed=1)
+    y = np.ones((4, 256, 256, 8), "float32")  # 2**21 elements, a 4 x 8 mask
+    with _random_source.forced_sources(keep=_random_source.NATIVE):
+        expected = to_numpy(layers.SpatialDropout2D(0.5, seed=1)(y, training=True))
+    np.testing.assert_array_equal(to_numpy(layer(y, training=True)), expected)
+
+
+def test_forced_sources_are_restored_and_checked():
+    x = keras.ops.zeros((4,))
+    with _random_source.forced_sources(keep=_random_source.HASH, normal=_random_source.TABLE):
+        assert _random_source.keep_source(x, (4,)) == _random_source.HASH
+        assert _random_source.normal_source(x) == _random_source.TABLE
+    assert _random_source.keep_source(x, (4,)) == _random_source.NATIVE
+    assert _random_source.normal_source(x) == _random_source.NATIVE
+    with pytest.raises(ValueError, match="keep='philox'"):
+        with _random_source.forced_sources(keep="philox"):
+            pass
+
+
+def test_sources_give_different_masks_for_the_same_seed():
+    # What the docs warn about: a seed reproduces masks within a mode; the
+    # sources draw different ones (so a run resumed in another mode
+    # continues with other masks).
+    x = np.ones((64, 64), "float32")
+    masks = {}
+    for source in _random_source.KEEP_SOURCES:
+        with _random_source.forced_sources(keep=source):
+            masks[source] = to_numpy(layers.Dropout(0.5, seed=1)(x, training=True))
+            again = to_numpy(layers.Dropout(0.5, seed=1)(x, training=True))
+        np.testing.assert_array_equal(masks[source], again)
+    assert not np.array_equal(*masks.values())
+
+
+class SeededDraws(keras.layers.Layer):
+    """A keep mask and normal noise from one seeded generator, every call."""
+
+    def __init__(self, seed, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x):
+        seed = self.seed_generator
+        return [ops.dropout(x, 0.5, seed=seed), ops.gaussian_dropout(x, 0.5, seed=seed)]
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_a_seed_replays_its_draws_in_each_mode(jit_compile):
+    # The same seed state, run in the same mode (False: TF graph, JAX jit,
+    # torch eager; True: XLA, jax.jit, torch.compile), draws the same masks
+    # and noise on both of two consecutive steps; another seed draws others.
+    # One model (one compilation), its generator's state set to each seed's.
+    x = np.ones((8, 32), "float32")
+    inputs = keras.Input((32,), batch_size=8)
+    draws = SeededDraws(4)
+    model = keras.Model(inputs, draws(inputs))
+    model.compile(jit_compile=jit_compile)
+
+    def two_steps(seed):
+        draws.seed_generator.state.assign(keras.random.SeedGenerator(seed).state.value)
+        return [to_numpy(y) for _ in range(2) for y in model.predict(x, batch_size=8, verbose=0)]
+
+    first, again, other = two_steps(4), two_steps(4), two_steps(5)
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first[0], first[2])  # the stream advances
+    assert not any(np.array_equal(a, b) for a, b in zip(first, other))
