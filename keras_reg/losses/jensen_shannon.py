@@ -27,7 +27,8 @@ class JensenShannonCrossentropy(SoftTargetCrossentropy):
     ``JsdCrossEntropy``). The cross-entropy is ``SoftTargetCrossentropy``'s
     (class ids or soft rows, ``label_smoothing``) on the clean block's labels.
     Each image's value is repeated for its ``S`` rows, so the mean over the
-    batch is the mean over images and ``sample_weight`` may weight rows.
+    batch is the mean over images and ``sample_weight`` may weight rows
+    (``reduction="sum"`` is then ``S`` times the sum over images).
 
     Validation data must have the same layout: map
     ``consistency_views(None)`` over it (``S`` copies of each image: the
@@ -70,6 +71,13 @@ class JensenShannonCrossentropy(SoftTargetCrossentropy):
     def call(self, y_true, y_pred):
         ops = keras.ops
         splits = self.num_splits
+        batch = y_pred.shape[0]
+        if batch is not None and batch % splits:
+            raise ValueError(
+                f"JensenShannonCrossentropy: the batch ({batch} rows) must hold "
+                f"num_splits={splits} views of each image (a multiple of {splits}); build "
+                "it with keras_reg.augment.consistency_views."
+            )
         num_classes = self.class_axis(y_pred)[1]
         target = self.targets(y_true, y_pred, len(y_pred.shape) - 1, num_classes)
         target = _cross_entropy.smoothed(target, self.label_smoothing, num_classes)

@@ -17,7 +17,9 @@ class ImageClassificationRecipe:
             ``(x, y)`` batches through ``keras_reg.augment.paired``.
         mixer: the label mixer (``MixUpCutMix``), after ``augment``.
         loss: the loss for the mixed (soft) labels; it also reads class ids,
-            so validation data needs no mixing.
+            so validation data needs no mixing (its images must already
+            have the crop's size: ``augment(x, training=False)`` gives the
+            whole image, aspect clamped, resized).
         optimizer: ``AdamW`` with a warmup-cosine schedule.
         drop_path_rates: one stochastic-depth rate per residual block (empty
             when no ``depth`` was given).
@@ -104,9 +106,13 @@ def image_classification(num_classes: int, steps: int, image_size: int | tuple =
     num_classes = _validation.check_positive_int(num_classes, "num_classes")
     steps = _validation.check_positive_int(steps, "steps")
     strength = _validation.check_finite(strength, "strength", low=0.0)
-    if isinstance(warmup_steps, bool) or not isinstance(warmup_steps, int) or warmup_steps < 0:
-        raise ValueError(f"Argument `warmup_steps` must be an int >= 0. "
+    if (isinstance(warmup_steps, bool) or not isinstance(warmup_steps, int)
+            or not 0 <= warmup_steps < steps):
+        raise ValueError(f"Argument `warmup_steps` must be an int in [0, steps={steps}). "
                          f"Received: warmup_steps={warmup_steps!r}.")
+    learning_rate = _validation.check_finite(learning_rate, "learning_rate", low=0.0)
+    if learning_rate == 0:
+        raise ValueError("Argument `learning_rate` must be > 0. Received: learning_rate=0.")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise TypeError(f"Argument `seed` must be an int or None. Received: seed={seed!r}.")
     low, high = _validation.check_pair(value_range, "value_range", strict=True)

@@ -34,8 +34,10 @@ def reference_step(image, name, level, sign):
         return F.solarize(x, 1 - int(level * 256 / 10) / 256, unit)[0]
     if name == "rotate":
         return F.rotate(x, sign * int(level * 30 / 10))[0]
-    if name.startswith("shear"):
-        return F.shear(x, sign * level * 0.3 / 10, name[-1])[0]
+    if name.startswith("shear"):  # about the top-left corner (PIL's (1, s, 0, 0, 1, 0))
+        s = sign * level * 0.3 / 10
+        row = [1, s, 0, 0, 1, 0, 0, 0] if name == "shear_x" else [1, 0, 0, s, 1, 0, 0, 0]
+        return F.affine(x, np.array([row], "float32"))[0]
     if name.startswith("translate"):
         side = w if name == "translate_x" else h
         return F.translate(x, sign * int(level * side / 3 / 10), name[-1])[0]

@@ -62,7 +62,7 @@ def test_fallback_exactly_when_no_try_fits():
     u = RNG.uniform(size=(3, 10, 4)).astype("float32")
     u[:, :, 0] = 1.0  # the whole area...
     u[:, :, 1] = 1.0  # ...at aspect 4: never fits a 20×30 image
-    u[1, 6, 1] = 0.5  # image 1: try 7 has aspect 1 ... sides 24.5: still too tall
+    u[1, 6, 1] = 0.5  # image 1: try 7 has aspect 2 at the whole area: 35 px wide, too wide
     u[2, 6, 0], u[2, 6, 1] = 0.25, 0.0  # image 2: try 7 fits (area 150, aspect 1: 12×12)
     boxes = to_numpy(F.resized_crop_boxes(u, 20.0, 30.0, (0.0, 1.0), (1.0, 4.0)))
     assert boxes[0].tolist() == boxes[1].tolist() == [0, 0, 20, 30]  # aspect 1.5 is inside
@@ -139,6 +139,15 @@ def test_in_tf_data_models_and_single_images(tmp_path):
     np.testing.assert_array_equal(restored.predict(IMAGES / 255, verbose=0),
                                   model.predict(IMAGES / 255, verbose=0))
     assert restored.layers[0].get_config() == layer.get_config()
+
+
+def test_images_of_unknown_size_in_tf_data():
+    images = [RNG.uniform(0, 255, shape).astype("float32") for shape in [(20, 30, 3), (14, 9, 3)]]
+    ds = tf.data.Dataset.from_generator(
+        lambda: iter(images), output_signature=tf.TensorSpec((None, None, 3), tf.float32))
+    crop = RandomResizedCrop((8, 12), seed=0)
+    for x in ds.map(crop).batch(2):  # per image, before batching
+        assert tuple(x.shape) == (2, 8, 12, 3)
 
 
 def test_seeded_draws_repeat():

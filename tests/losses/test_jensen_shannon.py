@@ -77,5 +77,7 @@ def test_config_round_trip_and_bad_arguments():
         (lambda: JensenShannonCrossentropy(num_splits=1), ValueError, r"`num_splits`.*1"),
         (lambda: JensenShannonCrossentropy(alpha=-1.0), ValueError, r"`alpha`.*-1"),
         (lambda: consistency_views(None, 1), ValueError, r"`num_splits`.*1"),
+        (lambda: JensenShannonCrossentropy()(np.zeros(4, "int32"), np.zeros((4, 3))),
+         ValueError, r"4 rows.*num_splits=3"),
         (lambda: consistency_views("augmix"), TypeError, r"`layer`.*augmix"),
     ])

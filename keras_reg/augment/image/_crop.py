@@ -120,10 +120,12 @@ def resized_crop(images: Tensor, boxes: Tensor, size: tuple[int, int],
 def _take_rows(ops, x, index):
     """``x[b, index[b, i]]``: (n, A, B, C) and (n, A') int32 -> (n, A', B, C)."""
     n, a = ops.shape(x)[0], ops.shape(x)[1]
+    # Static sizes where known, tensors where not (tf.data on images of any size).
+    b, c = (x.shape[i] if x.shape[i] is not None else ops.shape(x)[i] for i in (2, 3))
     base = ops.reshape(ops.arange(n, dtype="int32") * ops.cast(a, "int32"), (-1, 1))
-    flat = ops.reshape(x, (-1, x.shape[2] * x.shape[3]))
+    flat = ops.reshape(x, (-1, b * c))
     out = ops.take(flat, ops.reshape(base + index, (-1,)), axis=0)
-    return ops.reshape(out, (n, index.shape[1], x.shape[2], x.shape[3]))
+    return ops.reshape(out, (n, index.shape[1], b, c))
 
 
 def _resample_rows(ops, x, size_out, start, extent, interpolation):

@@ -34,8 +34,9 @@ def erasing_boxes(uniforms: Tensor, counts: Tensor, height: float, width: float,
     h = ops.round(ops.sqrt(target * aspect))
     w = ops.round(ops.sqrt(target / aspect))
     fits = (h < height) & (w < width)
-    top = ops.floor(u[..., 2] * (height - h + 1))
-    left = ops.floor(u[..., 3] * (width - w + 1))
+    # min(): float32 rounding of u·(H − h + 1) must not reach H − h + 1.
+    top = ops.minimum(ops.floor(u[..., 2] * (height - h + 1)), height - h)
+    left = ops.minimum(ops.floor(u[..., 3] * (width - w + 1)), width - w)
     tries = ops.stack([top, left, top + h, left + w], axis=-1)  # (batch, boxes, tries, 4)
     first = ops.argmax(ops.cast(fits, "int32"), axis=2)
     chosen = ops.take_along_axis(tries, first[:, :, None, None], axis=2)[:, :, 0]
@@ -71,8 +72,8 @@ def erase(images: Tensor, boxes: Tensor, fills: Tensor) -> Tensor:
     x = float_images(ops, images)
     b = as_tensor(ops, boxes, "int32")
     fills = as_tensor(ops, fills, x.dtype)
-    if len(fills.shape) < 5:
-        fills = ops.reshape(fills, (1, 1, 1, 1, -1))
+    if len(fills.shape) < 5:  # e.g. a number, (C,) or (H, W, C): the leading axes are 1
+        fills = ops.reshape(fills, (1,) * (5 - len(fills.shape)) + tuple(fills.shape))
     rows = ops.arange(ops.shape(x)[1], dtype="int32")[None, :]
     cols = ops.arange(ops.shape(x)[2], dtype="int32")[None, :]
     for k in range(b.shape[1]):

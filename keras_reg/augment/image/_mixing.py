@@ -33,8 +33,8 @@ def cutmix_minmax_boxes(uniforms: Tensor, height: int, width: int,
     ops = ops_for(uniforms)
     u = as_tensor(ops, uniforms, "float32")
 
-    def side(ui, size):
-        low, high = int(size * minmax[0]), int(size * minmax[1])
+    def side(ui, size):  # int(size · a) as floor: size is a tensor in tf.data on any size
+        low, high = ops.floor(size * minmax[0]), ops.floor(size * minmax[1])
         return low + ops.floor(ui * (high - low))
 
     h, w = side(u[:, 0], height), side(u[:, 1], width)

@@ -18,42 +18,61 @@ def _steps(ops, level, maximum):
     return ops.floor(level * (maximum / 10.0))
 
 
+def shear_about_origin(ops, factor, axis):
+    """(batch, 8) transforms shearing about the top-left corner, as PIL's
+    ``(1, s, 0, 0, 1, 0)`` of the AugMix code (``F.shear_transform`` shears
+    about the centre)."""
+    one, zero = ops.ones_like(factor), ops.zeros_like(factor)
+    rows = [one, factor, zero, zero, one, zero] if axis == "x" else \
+        [one, zero, zero, factor, one, zero]
+    return ops.stack(rows + [zero, zero], axis=1)
+
+
+def _pointwise(ops, name, x, level):
+    unit = (0.0, 1.0)
+    if name == "auto_contrast":
+        return F.auto_contrast(x, unit)
+    if name == "equalize":
+        return F.equalize(x, unit)
+    if name == "posterize":
+        return F.posterize(x, 4.0 - _steps(ops, level, 4.0), unit)
+    if name == "solarize":
+        return F.solarize(x, 1.0 - _steps(ops, level, 256.0) / 256.0, unit)
+    return _ENHANCE_FUNCTIONS[name](x, level * 0.18 + 0.1, value_range=unit)
+
+
 def _chain_step(ops, x, operation, level, sign, names):
     """One step of every chain at once: image ``b`` gets operation
     ``names[operation[b]]`` (none where ``operation[b] < 0``) at ``level[b]``
     with ``sign[b]``. The geometric operations are one affine resampling of
-    the batch (identity rows for the other images), so each step resamples
-    once whatever the operations drawn."""
+    the batch (identity rows for the other images); an operation no image
+    of the batch drew is not computed (``cond``: one branch runs, in graphs
+    and under ``jit`` too)."""
     height, width = image_size(ops, x)
     chosen = ops.reshape(operation, (-1, 1, 1, 1))
     identity = ops.convert_to_tensor([[1.0, 0, 0, 0, 1.0, 0, 0, 0]]) * ops.ones_like(level)[:, None]
     transforms = {
         "rotate": F.rotation_transform(sign * _steps(ops, level, 30.0), height, width),
-        "shear_x": F.shear_transform(sign * level * 0.03, height, width, "x"),
-        "shear_y": F.shear_transform(sign * level * 0.03, height, width, "y"),
+        "shear_x": shear_about_origin(ops, sign * level * 0.03, "x"),
+        "shear_y": shear_about_origin(ops, sign * level * 0.03, "y"),
         "translate_x": F.translate_transform(sign * _steps(ops, level, width / 3.0), "x"),
         "translate_y": F.translate_transform(sign * _steps(ops, level, height / 3.0), "y"),
     }
     matrix = identity
+    geometric = ops.zeros_like(operation) > 0
     for k, name in enumerate(names):
         if name in transforms:
             matrix = ops.where((operation == k)[:, None], transforms[name], matrix)
-    out = F.affine(x, matrix)
-    unit = (0.0, 1.0)
+            geometric = geometric | (operation == k)
+    out = ops.cond(ops.any(geometric), lambda: F.affine(x, matrix), lambda: x)
     for k, name in enumerate(names):
-        if name == "auto_contrast":
-            result = F.auto_contrast(x, unit)
-        elif name == "equalize":
-            result = F.equalize(x, unit)
-        elif name == "posterize":
-            result = F.posterize(x, 4.0 - _steps(ops, level, 4.0), unit)
-        elif name == "solarize":
-            result = F.solarize(x, 1.0 - _steps(ops, level, 256.0) / 256.0, unit)
-        elif name in ENHANCE:
-            result = _ENHANCE_FUNCTIONS[name](x, level * 0.18 + 0.1, value_range=unit)
-        else:
+        if name in transforms:
             continue
-        out = ops.where(chosen == k, result, out)
+        picked = chosen == k
+        out = ops.cond(ops.any(picked),
+                       lambda name=name, picked=picked, out=out: ops.where(
+                           picked, _pointwise(ops, name, x, level), out),
+                       lambda out=out: out)
     return out
 
 
@@ -81,8 +100,11 @@ class AugMix(ImageAugmentationLayer):
     ``tf.data`` too (Keras's ``AugMix`` picks each chain's operations with
     Python's ``random`` when the graph is traced, so a pipeline repeats the
     same ones forever, and draws its mixing weights once per batch). Each
-    step resamples the batch once: the geometric operations are folded into
-    one affine transform per image.
+    step resamples the batch once (the geometric operations are folded into
+    one affine transform per image), and an operation that no image of the
+    batch drew at that step is skipped. Shears are about the top-left
+    corner, as in the paper's code (PIL's affine); resampling is bilinear
+    with black fill.
 
     Args:
         severity: in ``[0.1, 10]``, the top of the level range (the paper: 3).

@@ -49,7 +49,10 @@ class MixUpCutMix(ImageAugmentationLayer):
     The layer needs the labels: call it on ``{"images": x, "labels": y}`` or
     map ``keras_reg.augment.paired(layer)`` over ``(x, y)`` batches, in
     ``tf.data`` under any backend or on backend tensors in a JAX or torch
-    loop. Labels may be class ids ((batch,) or (batch, 1); ``num_classes``
+    loop (or in a model whose inputs are such a dict). In ``"pair"`` mode an
+    odd batch's middle image is its own partner: it stays as it is while its
+    ``λ`` may be below 1 (timm refuses odd batches; here a last, smaller
+    batch of an epoch still runs). Labels may be class ids ((batch,) or (batch, 1); ``num_classes``
     required) or rows (batch, K) (one-hot or soft); the output labels are
     float32 rows (batch, K) for ``keras_reg.losses.SoftTargetCrossentropy``.
 
@@ -74,7 +77,8 @@ class MixUpCutMix(ImageAugmentationLayer):
 
     Call arguments:
         data: ``{"images": (batch, h, w, c), "labels": ...}``.
-        training: mix when true; return the data unchanged when false.
+        training: mix when true; when false the images pass unchanged and
+            the labels become their (smoothed) rows, unmixed.
 
     The transformation: ``{"lam": (batch,), "use_cutmix": (batch,) bool,
     "boxes": (batch, 4) [top, left, bottom, right]}``;
@@ -96,6 +100,9 @@ class MixUpCutMix(ImageAugmentationLayer):
     """
 
     channels = None
+    # At inference the labels still become rows (unmixed), as the output
+    # spec says, so a model holding the layer has one output signature.
+    applies_at_inference = True
 
     def __init__(self, mixup_alpha: float = 0.8, cutmix_alpha: float = 1.0,
                  cutmix_minmax: tuple[float, float] | None = None, prob: float = 1.0,
@@ -129,7 +136,16 @@ class MixUpCutMix(ImageAugmentationLayer):
             raise ValueError(
                 f"{type(self).__name__} mixes labels too: call it on a dict "
                 "{'images': x, 'labels': y}, or map keras_reg.augment.paired(layer) over "
-                "(x, y) batches. It cannot be a layer of a model."
+                "(x, y) batches (a Sequential model gives it no labels)."
+            )
+        images, labels = data[self.data_key], data["labels"]
+        shape = tuple(getattr(images, "shape", ()))
+        if len(shape) != 4:
+            self.check_input_shape(shape)
+        n, m = shape[0], (tuple(getattr(labels, "shape", ())) or (None,))[0]
+        if n is not None and m is not None and n != m:
+            raise ValueError(
+                f"{type(self).__name__}: the batch has {n} images but {m} labels."
             )
         return super().__call__(data, *args, **kwargs)
 
@@ -153,6 +169,9 @@ class MixUpCutMix(ImageAugmentationLayer):
         ops = self.ops
         images = data[self.data_key]
         n = ops.shape(images)[0]
+        if not training:  # no mixing: λ = 1, no box
+            return {"lam": ops.ones((n,), "float32"), "use_cutmix": ops.zeros((n,), "bool"),
+                    "boxes": ops.zeros((n, 4), "int32")}
         height, width = image_size(ops, images)
         k = 1 if self.mode == "batch" else n
         u = self.uniform((k, 6), seed=seed)
@@ -184,6 +203,8 @@ class MixUpCutMix(ImageAugmentationLayer):
         return t
 
     def transform_images(self, images, transformation, training=True):
+        if not training:
+            return self.ops.cast(images, self.compute_dtype)
         kinds = ("mixup",) * bool(self.mixup_alpha) + ("cutmix",) * self._cutmix_on()
         out = _mixing.mix_images(images, transformation["lam"], transformation["use_cutmix"],
                                  transformation["boxes"], kinds)

@@ -23,9 +23,9 @@ class MixUp(MixUpCutMix):
     ``λ ~ Beta(α, α)``, the partner of image ``i`` being image ``n − 1 − i``
     and ``ỹ`` the (smoothed) one-hot label; ``MixUpCutMix`` with CutMix off
     (see it for ``prob``, ``mode``, labels and the transformation).
-    Beyond Keras's ``MixUp``: class-id labels, ``prob``, per-sample ``λ``
-    (``mode``), label smoothing, and ``λ`` from a Beta law drawn as Keras
-    does (the default ``alpha`` is Keras's, 0.2).
+    Keras's ``MixUp`` also draws a ``λ`` per image from Beta(α, α) (with a
+    shuffled partner); beyond it: class-id labels, ``prob``, the batch and
+    pair modes, and label smoothing (the default ``alpha`` is Keras's, 0.2).
 
     Args:
         alpha: ``α > 0``.

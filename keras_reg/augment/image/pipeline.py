@@ -1,6 +1,7 @@
 import keras
 
 from keras_reg._compat import augment as _compat
+from keras_reg._compat import random as _compat_random
 from keras_reg.augment import _routing
 from keras_reg.augment._base import AugmentationLayer
 
@@ -97,8 +98,10 @@ class ImagePipeline(AugmentationLayer):
         with _compat.running_like(self, self.layers):
             for layer in self.layers:
                 runs = self._runs(layer, training)
+                # An explicit seed: each layer its own stream.
+                layer_seed = _compat_random.fold_seed(seed, len(transformations) + 1, axis=0)
                 transformations.append(
-                    layer.get_random_transformation(data, training=training, seed=seed)
+                    layer.get_random_transformation(data, training=training, seed=layer_seed)
                     if runs else None)
                 images = data[self.data_key]
                 shape = tuple(images.shape)

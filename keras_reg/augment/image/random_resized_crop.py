@@ -38,9 +38,11 @@ class RandomResizedCrop(ImageAugmentationLayer):
     ImageNet training recipes; each image of a batch gets its own box.
 
     At inference (``training=False`` inside a model) the layer still
-    returns ``size``: the fallback centre crop, resized (an experienced
-    user's ``Resize`` + ``CenterCrop`` of evaluation, in one layer, so the
-    model's input shape is the same in ``fit`` and ``predict``). Labels pass
+    returns ``size``, so the model's input shape is the same in ``fit`` and
+    ``predict``: the fallback box (the whole image, its aspect clamped into
+    ``ratio``), resized. That is not torchvision's evaluation transform
+    (resize of the short side, centre crop of 87.5 %): for that, preprocess
+    the evaluation data separately. Labels pass
     unchanged. Images may have any number of channels and integer or float
     pixels; the output is float.
 

@@ -18,7 +18,7 @@ def image_recipe(
     crop_scale: tuple[float, float] = (0.08, 1.0),
     crop_ratio: tuple[float, float] = (3.0 / 4.0, 4.0 / 3.0),
 ) -> ImagePipeline:
-    """The classic torchvision training recipe as a ``keras.layers.Pipeline``:
+    """The classic torchvision training recipe as an ``ImagePipeline`` (one layer of the protocol):
     RandomResizedCrop(size, scale, ratio) when ``crop_size`` is given,
     RandomHorizontalFlip, RandomRotation(degrees), ColorJitter(b, c, s, h),
     with torchvision's parameter meanings.
