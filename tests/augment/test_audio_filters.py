@@ -130,3 +130,10 @@ def test_filters_refuse_bad_arguments():
         (lambda: audio.HighPass(sample_rate=-1), ValueError, "sample_rate"),
         (lambda: audio.LowPass()(np.zeros((2, 64), "int32")), TypeError, "float audio"),
     ])
+
+
+def test_filters_need_a_known_length_in_tf_data():
+    ds = tf.data.Dataset.from_generator(lambda: iter([_white(2)]),
+                                        output_signature=tf.TensorSpec((2, None), tf.float32))
+    with pytest.raises(ValueError, match="number of samples to be known"):
+        ds.map(audio.LowPass((500.0, 2000.0), sample_rate=SR))
