@@ -150,3 +150,16 @@ def test_filters_need_a_known_length_in_tf_data():
                                         output_signature=tf.TensorSpec((2, None), tf.float32))
     with pytest.raises(ValueError, match="number of samples to be known"):
         ds.map(audio.LowPass((500.0, 2000.0), sample_rate=SR))
+
+
+def test_new_audio_layers_take_one_waveform_and_half_precision():
+    x = _white(2, seed=9)[:, :512]
+    bank = _white(2, seed=10)[:, :100]
+    layers = [audio.LowPass((300.0, 2000.0), SR), audio.HighPass((300.0, 2000.0), SR),
+              audio.BandPass((300.0, 2000.0), sample_rate=SR), audio.AddColoredNoise(),
+              audio.AddBackgroundNoise(bank, SR, sample_rate=SR)]
+    for layer in layers:  # one call each (eager JAX compiles every op of a call)
+        half = type(layer).from_config({**layer.get_config(), "dtype": "float16"})
+        out = to_numpy(half(x[0].astype("float16")))
+        assert out.dtype == np.float16 and out.shape == (512,) and np.all(np.isfinite(out))
+        assert np.abs(out - x[0]).max() > 1e-2
