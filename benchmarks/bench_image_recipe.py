@@ -115,6 +115,8 @@ def tf_data(args):
     print("| work | keras_reg images/s | Keras images/s | keras_reg / Keras |")
     print("|---|---|---|---|")
     for name, (ours, theirs, keras_one_hot) in pairs().items():
+        if args.only and name not in args.only:
+            continue
         rates = tf_data_rates({"ours": (ours, False), "keras": (theirs, keras_one_hot)},
                               images, ids, one_hot, args.batches, args.rounds)
         print(f"| {name} | {rates['ours']:.0f} | {rates['keras']:.0f} | "
@@ -187,6 +189,7 @@ def main():
     parser.add_argument("--batches", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--jax-step", action="store_true")
+    parser.add_argument("--only", nargs="+", help="tf.data pairs to time (default: all)")
     args = parser.parse_args()
     jax_step(args) if args.jax_step else tf_data(args)
 

@@ -18,7 +18,7 @@ def _steps(ops, level, maximum):
     return ops.floor(level * (maximum / 10.0))
 
 
-def shear_about_origin(ops, factor, axis):
+def _shear_about_origin(ops, factor, axis):
     """(batch, 8) transforms shearing about the top-left corner, as PIL's
     ``(1, s, 0, 0, 1, 0)`` of the AugMix code (``F.shear_transform`` shears
     about the centre)."""
@@ -53,8 +53,8 @@ def _chain_step(ops, x, operation, level, sign, names):
     identity = ops.convert_to_tensor([[1.0, 0, 0, 0, 1.0, 0, 0, 0]]) * ops.ones_like(level)[:, None]
     transforms = {
         "rotate": F.rotation_transform(sign * _steps(ops, level, 30.0), height, width),
-        "shear_x": shear_about_origin(ops, sign * level * 0.03, "x"),
-        "shear_y": shear_about_origin(ops, sign * level * 0.03, "y"),
+        "shear_x": _shear_about_origin(ops, sign * level * 0.03, "x"),
+        "shear_y": _shear_about_origin(ops, sign * level * 0.03, "y"),
         "translate_x": F.translate_transform(sign * _steps(ops, level, width / 3.0), "x"),
         "translate_y": F.translate_transform(sign * _steps(ops, level, height / 3.0), "y"),
     }
