@@ -6,8 +6,9 @@ Subpackages, each an attribute after ``import keras_reg``: ``layers``
 (augmentation layers for images, text and audio), ``regularizers`` (weight
 penalties), ``optimizers`` (decoupled weight decay), ``callbacks`` (early
 stopping, weight averaging), ``models`` (sharpness-aware minimization),
-``uncertainty`` (MC dropout) and ``plot`` (figures). ``plot`` needs
-matplotlib only when a figure is drawn: importing keras_reg does not load it.
+``uncertainty`` (MC dropout), ``recipes`` (training recipes assembled from
+these) and ``plot`` (figures). ``plot`` needs matplotlib only when a figure is
+drawn: importing keras_reg does not load it.
 
 Namespace rule: every public name lives in the ``__all__`` of its
 subpackage, and a subpackage that groups others (``augment``: ``image``,
@@ -24,6 +25,7 @@ from keras_reg import (
     ops,
     optimizers,
     plot,
+    recipes,
     regularizers,
     uncertainty,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "ops",
     "optimizers",
     "plot",
+    "recipes",
     "regularizers",
     "uncertainty",
     "__version__",

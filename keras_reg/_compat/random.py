@@ -95,3 +95,25 @@ def seed_for_keras_random(seed):
     if isinstance(seed, keras.random.SeedGenerator):
         return per_replica_seed(seed)
     return seed
+
+
+def fold_seed(seed, index, axis=1):
+    """The seed of draw ``index`` from an explicit ``seed``, so that the draws
+    of one ``get_random_transformation(..., seed=seed)`` are independent
+    (one stateless seed reused for every draw gives correlated draws: the
+    same bits for the same positions). ``index`` 0 and generators (whose
+    state advances by itself) are returned as they are; an int moves by
+    ``index`` (``axis=1``) or ``index · 1 000 003`` (``axis=0``); a seed
+    tensor ``[a, b]`` moves along ``axis``; a JAX typed key is folded with
+    ``jax.random.fold_in``."""
+    if index == 0 or seed is None or isinstance(seed, keras.random.SeedGenerator):
+        return seed
+    if isinstance(seed, int):
+        return (seed + index * (1 if axis == 1 else 1_000_003)) % (2**31 - 1)
+    if keras.backend.backend() == "jax":
+        import jax
+
+        if jax.dtypes.issubdtype(getattr(seed, "dtype", None), jax.dtypes.prng_key):
+            return jax.random.fold_in(seed, index * (1 if axis == 1 else 1_000_003))
+    step = [0, index] if axis == 1 else [index, 0]
+    return seed + keras.ops.cast(step, seed.dtype)

@@ -4,7 +4,8 @@
 parameters drawn once by ``get_random_transformation``, then applied to the
 data and its labels by deterministic ``transform_*`` methods);
 ``RandomApply``, ``RandomChoice`` and ``SomeOf`` combine any preprocessing
-layers per sample; ``paired`` adapts a layer to ``(x, y)`` datasets. The
+layers per sample; ``paired`` adapts a layer to ``(x, y)`` datasets and
+``consistency_views`` stacks augmented views for consistency losses. The
 layers are grouped by modality in ``image``, ``text`` (EDA on token ids) and
 ``audio`` (waveforms and spectrograms), each with its deterministic
 transforms in a ``functional`` module; every name of the three is also
@@ -15,6 +16,7 @@ available here, e.g. ``keras_reg.augment.RandomSwap`` is
 from keras_reg.augment import audio, image, text
 from keras_reg.augment._base import AugmentationLayer
 from keras_reg.augment._paired import paired
+from keras_reg.augment._views import consistency_views
 from keras_reg.augment.audio import *  # noqa: F403  (re-exported: the rule above)
 from keras_reg.augment.combinators import RandomApply, RandomChoice, SomeOf
 from keras_reg.augment.image import *  # noqa: F403
@@ -27,6 +29,7 @@ __all__ = [
     "RandomChoice",
     "SomeOf",
     "paired",
+    "consistency_views",
     # the modality subpackages, and their names re-exported
     "audio",
     "image",

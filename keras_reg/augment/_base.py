@@ -1,8 +1,11 @@
 """The public base of keras_reg's randomized preprocessing layers."""
 
+import functools
+
 import keras
 
 from keras_reg._compat import augment as _compat
+from keras_reg._compat import random as _compat_random
 from keras_reg.augment import _routing
 
 
@@ -80,6 +83,11 @@ class AugmentationLayer(_compat.PipelineLayer):
     data_key = "inputs"
     #: rank of a batch (e.g. 4 for images); ``None`` accepts any rank.
     batch_rank = None
+    #: whether calls with ``training=False`` run the protocol too (with
+    #: ``training=False`` passed on), for a layer whose output shape differs
+    #: from its input's (a resized crop: the centre crop at inference);
+    #: otherwise they return the data unchanged.
+    applies_at_inference = False
 
     def __init__(self, seed: int | None = None, **kwargs):
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
@@ -129,9 +137,23 @@ class AugmentationLayer(_compat.PipelineLayer):
 
     def _draw(self, distribution, seed, shape, **kwargs):
         # ``seed``: what ``get_random_transformation`` received (None: the
-        # layer's own generator, on the backend the call runs on).
-        seed = self.running_seed() if seed is None else seed
+        # layer's own generator, on the backend the call runs on). An
+        # explicit seed is folded with the draw's index within the call, so
+        # that its draws are independent and replay alike on every call.
+        if seed is None:
+            seed = self.running_seed()
+        else:
+            seed = _compat_random.fold_seed(seed, self._draw_index)
+            self._draw_index += 1
         return getattr(self.running_random(), distribution)(shape, seed=seed, **kwargs)
+
+    _draw_index = 0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        draw = cls.__dict__.get("get_random_transformation")
+        if draw is not None and not getattr(draw, "_numbers_draws", False):
+            cls.get_random_transformation = _numbering_draws(draw)
 
     # -- checks --------------------------------------------------------------
     def check_input_shape(self, shape):
@@ -174,3 +196,19 @@ class AugmentationLayer(_compat.PipelineLayer):
         config = super().get_config()
         config["seed"] = self.seed
         return config
+
+
+def _numbering_draws(draw):
+    """``get_random_transformation`` with the draws of each call numbered from
+    0 (see ``AugmentationLayer._draw``)."""
+
+    @functools.wraps(draw)
+    def numbered(self, data, training=True, seed=None):
+        outer, self._draw_index = self._draw_index, 0
+        try:
+            return draw(self, data, training=training, seed=seed)
+        finally:
+            self._draw_index = outer
+
+    numbered._numbers_draws = True
+    return numbered

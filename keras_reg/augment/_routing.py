@@ -62,15 +62,15 @@ def run(layer, data, training):
     batch = dict(data) if isinstance(data, dict) else {layer.data_key: data}
     x = batch[layer.data_key]
     layer.check_input_dtype(keras.backend.standardize_dtype(x.dtype))
-    if not training:
+    if not training and not layer.applies_at_inference:
         return data
     layer.check_input_shape(tuple(x.shape))
     ops = layer.ops
     one_example = layer.batch_rank is not None and len(x.shape) == layer.batch_rank - 1
     if one_example:
         batch = _map(lambda v: ops.expand_dims(v, 0), batch)
-    transformation = layer.get_random_transformation(batch, training=True)
-    batch = layer.apply_transformation(batch, transformation, training=True)
+    transformation = layer.get_random_transformation(batch, training=training)
+    batch = layer.apply_transformation(batch, transformation, training=training)
     if one_example:
         batch = _map(lambda v: ops.squeeze(v, 0), batch)
     return batch if isinstance(data, dict) else batch[layer.data_key]

@@ -6,6 +6,9 @@ transforms the layers apply are public functions in
 
 from keras_reg.augment.audio import functional  # noqa: F401  (the public transforms)
 from keras_reg.augment.audio.add_noise import AddNoise
+from keras_reg.augment.audio.background_noise import AddBackgroundNoise
+from keras_reg.augment.audio.colored_noise import AddColoredNoise
+from keras_reg.augment.audio.filters import BandPass, HighPass, LowPass
 from keras_reg.augment.audio.pitch_shift import PitchShift
 from keras_reg.augment.audio.random_gain import RandomGain
 from keras_reg.augment.audio.spec_augment import FrequencyMasking, TimeMasking
@@ -13,8 +16,13 @@ from keras_reg.augment.audio.time_shift import TimeShift
 from keras_reg.augment.audio.time_stretch import TimeStretch
 
 __all__ = [
+    "AddBackgroundNoise",
+    "AddColoredNoise",
     "AddNoise",
+    "BandPass",
     "FrequencyMasking",
+    "HighPass",
+    "LowPass",
     "PitchShift",
     "RandomGain",
     "TimeMasking",

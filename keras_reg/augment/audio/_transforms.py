@@ -146,3 +146,33 @@ def mask_frequency(spectrograms: Tensor, start: int | Tensor, width: int | Tenso
     Reference: Park et al., "SpecAugment", Interspeech 2019.
     """
     return _mask(spectrograms, start, width, axis=2)
+
+
+def loop_clips(bank: Tensor, clip: int | Tensor, offset: int | Tensor, samples: int) -> Tensor:
+    """``samples`` consecutive samples of a clip of ``bank`` per row, from
+    ``offset`` on, wrapping to the clip's start at its end: a clip shorter
+    than ``samples`` is looped, and every start position is equally usable.
+
+    Args:
+        bank: (clips, clip_samples), the noise clips.
+        clip: the clip of each row, an int or (batch,).
+        offset: its first sample, an int or (batch,) in [0, clip_samples).
+        samples: the length of the segments.
+
+    Returns:
+        (batch, samples): ``bank[clip, (offset + t) mod clip_samples]``.
+
+    Example:
+
+    ```python
+    bank = np.random.default_rng(0).normal(size=(3, 800)).astype("float32")
+    noise = keras_reg.augment.audio.functional.loop_clips(bank, [0, 2], [0, 500], 16000)
+    ```
+    """
+    ops = ops_for(bank)
+    bank = ops.convert_to_tensor(bank)
+    clip_samples = bank.shape[1] if bank.shape[1] is not None else ops.shape(bank)[1]
+    clip = ops.reshape(as_tensor(ops, clip, "int32"), (-1,))
+    offset = ops.reshape(as_tensor(ops, offset, "int32"), (-1, 1))
+    positions = (offset + ops.arange(samples, dtype="int32")[None, :]) % clip_samples
+    return ops.take_along_axis(ops.take(bank, clip, axis=0), positions, axis=1)

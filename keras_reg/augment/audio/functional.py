@@ -16,9 +16,11 @@ same = F.time_stretch(waveforms, t["rate"], layer.fft_length, layer.hop_length)
 """
 
 from keras_reg.augment.audio._phase_vocoder import pitch_shift, time_stretch
+from keras_reg.augment.audio._spectral import band_pass, color_noise, high_pass, low_pass
 from keras_reg.augment.audio._transforms import (
     add_noise_at_snr,
     apply_gain,
+    loop_clips,
     mask_frequency,
     mask_time,
     time_shift,
@@ -27,6 +29,11 @@ from keras_reg.augment.audio._transforms import (
 __all__ = [
     "add_noise_at_snr",
     "apply_gain",
+    "band_pass",
+    "color_noise",
+    "high_pass",
+    "loop_clips",
+    "low_pass",
     "mask_frequency",
     "mask_time",
     "pitch_shift",

@@ -29,6 +29,8 @@ from keras_reg.augment.image._color import (
     adjust_saturation,
     adjust_sharpness,
 )
+from keras_reg.augment.image._crop import resized_crop, resized_crop_boxes
+from keras_reg.augment.image._erasing import erase, erasing_boxes
 from keras_reg.augment.image._geometry import (
     affine,
     rotate,
@@ -39,6 +41,12 @@ from keras_reg.augment.image._geometry import (
     translate_transform,
 )
 from keras_reg.augment.image._levels import auto_contrast, equalize, posterize, solarize
+from keras_reg.augment.image._mixing import (
+    box_lambda,
+    cutmix_boxes,
+    cutmix_minmax_boxes,
+    mix_images,
+)
 
 __all__ = [
     "add_gaussian_noise",
@@ -49,8 +57,16 @@ __all__ = [
     "adjust_sharpness",
     "affine",
     "auto_contrast",
+    "box_lambda",
+    "cutmix_boxes",
+    "cutmix_minmax_boxes",
     "equalize",
+    "erase",
+    "erasing_boxes",
+    "mix_images",
     "posterize",
+    "resized_crop",
+    "resized_crop_boxes",
     "rotate",
     "rotation_transform",
     "shear",

@@ -1,6 +1,8 @@
 import keras
 
 from keras_reg._compat import augment as _compat
+from keras_reg._compat import random as _compat_random
+from keras_reg.augment import _routing
 from keras_reg.augment._base import AugmentationLayer
 
 
@@ -14,7 +16,9 @@ class ImagePipeline(AugmentationLayer):
 
     Layers may be keras_reg's image layers or Keras's image preprocessing
     layers (the same protocol: ``get_random_transformation``,
-    ``transform_images``, ``transform_labels``), keeping the image shape.
+    ``transform_images``, ``transform_labels``). A layer that resizes
+    (``RandomResizedCrop``) also runs at inference, as its centre crop; the
+    others only in training.
 
     Args:
         layers: list of image augmentation layers.
@@ -25,7 +29,8 @@ class ImagePipeline(AugmentationLayer):
     Call arguments:
         data: images (batch, h, w, c) or one image, or a dict
             ``{"images": ..., "labels": ...}``.
-        training: transform only when true.
+        training: transform when true; when false, only the layers that
+            apply at inference (a resized crop) run.
 
     Example:
 
@@ -48,11 +53,33 @@ class ImagePipeline(AugmentationLayer):
         super().__init__(seed=seed, **kwargs)
         self.layers = list(layers)
 
+    @property
+    def applies_at_inference(self):
+        # A resized crop inside: inference must still produce its size.
+        return any(getattr(layer, "applies_at_inference", False) for layer in self.layers)
+
+    def _runs(self, layer, training):
+        return training or getattr(layer, "applies_at_inference", False)
+
     def build(self, input_shape):
         super().build(input_shape)
-        for layer in self.layers:  # children keep the shape: each builds on it
+        shape = _routing.data_shape(self, input_shape)
+        for layer in self.layers:  # each builds on the image shape its predecessor returns
             if not layer.built:
-                layer.build(input_shape)
+                layer.build(shape)
+            if shape is not None:
+                shape = layer.compute_output_shape(tuple(shape))
+
+    def compute_output_shape(self, input_shape):
+        for layer in self.layers:
+            input_shape = layer.compute_output_shape(input_shape)
+        return input_shape
+
+    def compute_output_spec(self, data, training=True):
+        spec = super().compute_output_spec(data, training=training)
+        images = spec[self.data_key] if isinstance(spec, dict) else spec
+        out = keras.KerasTensor(self.compute_output_shape(tuple(images.shape)), images.dtype)
+        return {**spec, self.data_key: out} if isinstance(spec, dict) else out
 
     def check_input_shape(self, shape):
         super().check_input_shape(shape)
@@ -64,13 +91,33 @@ class ImagePipeline(AugmentationLayer):
             getattr(layer, "check_input_dtype", lambda dtype: None)(dtype)
 
     def get_random_transformation(self, data, training=True, seed=None):
+        # The draws need only the shape of what each layer will receive: after
+        # a layer that resizes, later ones draw from zeros of the new shape
+        # (never computed in a graph, where nothing reads their values).
+        transformations = []
         with _compat.running_like(self, self.layers):
-            return [layer.get_random_transformation(data, training=training, seed=seed)
-                    for layer in self.layers]
+            for layer in self.layers:
+                runs = self._runs(layer, training)
+                # An explicit seed: each layer its own stream.
+                layer_seed = _compat_random.fold_seed(seed, len(transformations) + 1, axis=0)
+                transformations.append(
+                    layer.get_random_transformation(data, training=training, seed=layer_seed)
+                    if runs else None)
+                images = data[self.data_key]
+                shape = tuple(images.shape)
+                out_shape = tuple(layer.compute_output_shape(shape)) if runs else shape
+                if out_shape[1:] != shape[1:]:
+                    ops = self.ops
+                    data = {**data, self.data_key: ops.zeros(
+                        (ops.shape(images)[0],) + out_shape[1:], images.dtype)}
+        return transformations
 
     def apply_transformation(self, data, transformation, training=True):
+        # At inference only the layers that apply there run (a resized crop).
         with _compat.running_like(self, self.layers):
             for layer, t in zip(self.layers, transformation):
+                if not self._runs(layer, training):
+                    continue
                 data = {key: getattr(layer, f"transform_{key}")(value, t, training=training)
                         for key, value in data.items()}
         return data
