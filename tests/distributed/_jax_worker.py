@@ -81,7 +81,22 @@ backup = keras.callbacks.BackupAndRestore(os.path.join(shared_dir, f"keras_backu
 history = model.fit(x, y, batch_size=common.PER_PROCESS_BATCH, epochs=common.EPOCHS,
                     validation_data=(x_val, y_val), shuffle=False, verbose=0,
                     callbacks=[stop, backup, Watch()])
+
+
+def averaged_digest(callback):
+    """A short second fit from the trained weights with a weight-averaging
+    callback, which leaves the average in the model at its end."""
+    averaged, averaged_optimizer = common.make_model()
+    averaged.set_weights(model.get_weights())
+    averaged.compile(averaged_optimizer, "mse")
+    averaged.fit(x, y, batch_size=common.PER_PROCESS_BATCH, epochs=3, shuffle=False,
+                 verbose=0, callbacks=[callback])
+    return common.weights_digest(averaged)
+
+
 common.report(
+    ema_digest=averaged_digest(keras_reg.callbacks.ExponentialMovingAverage(0.9)),
+    swa_digest=averaged_digest(keras_reg.callbacks.StochasticWeightAveraging(start_epoch=1)),
     process_id=process_id,
     dropout_rows=dropout_rows,
     augment_rows=augment_rows,
