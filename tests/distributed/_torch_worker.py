@@ -119,8 +119,42 @@ for epoch in range(load_checkpoint(), common.EPOCHS):
     if model.stop_training:
         break
 stop.on_train_end()
+final_digest = common.weights_digest(model)
+idle_ratio = (common.idle_kernel(model) / idle_before).ravel().tolist()
+iterations = int(keras.ops.convert_to_numpy(optimizer.iterations))
+
+
+def averaged_digest(callback, epochs=3):
+    """More steps from the trained weights with a weight-averaging callback
+    driven by the loop, as fit would drive it; the average is in the model
+    at the end."""
+    model.compile(optimizer, "mse")  # the callbacks read model.optimizer
+    callback.set_model(model)
+    callback.on_train_begin()
+    for epoch in range(epochs):
+        callback.on_epoch_begin(epoch)
+        for step, start in enumerate(range(0, len(x), batch)):
+            callback.on_train_batch_begin(step)
+            loss = torch.mean((ddp(x[start:start + batch], training=True)
+                               - y[start:start + batch]) ** 2)
+            model.zero_grad()
+            loss.backward()
+            variables = model.trainable_variables
+            optimizer.apply([v.value.grad for v in variables], variables)
+            callback.on_train_batch_end(step)
+        callback.on_epoch_end(epoch, {})
+    callback.on_train_end()
+    return common.weights_digest(model)
+
+
+trained = model.get_weights()
+ema_digest = averaged_digest(keras_reg.callbacks.ExponentialMovingAverage(0.9))
+model.set_weights(trained)
+swa_digest = averaged_digest(keras_reg.callbacks.StochasticWeightAveraging(start_epoch=1))
 
 common.report(
+    ema_digest=ema_digest,
+    swa_digest=swa_digest,
     process_id=rank,
     seed_state_after_ddp=seed_state_after_ddp,
     dropout_rows=dropout_rows,
@@ -130,9 +164,9 @@ common.report(
     epochs=epochs,
     val_loss=val_losses,
     step_digests=step_digests,
-    final_digest=common.weights_digest(model),
-    iterations=int(keras.ops.convert_to_numpy(optimizer.iterations)),
-    idle_ratio=(common.idle_kernel(model) / idle_before).ravel().tolist(),
+    final_digest=final_digest,
+    iterations=iterations,
+    idle_ratio=idle_ratio,
     shared_writes=writes,
 )
 dist.destroy_process_group()
