@@ -104,7 +104,9 @@ def test_second_pass_draws_the_same_dropout_mask():
     initial = [to_numpy(w) for w in inner.weights]
     state = [to_numpy(v) for v in dropout.non_trainable_variables]
     ones = np.ones((8, 4), "float32")
-    mask, _ = dropout.stateless_call([], state, ones, training=True)
+    # The mask as fit draws it: the random source depends on the execution
+    # mode (docs/dropout.md, "Random sources"), so draw it in fit's mode.
+    mask, _ = _in_fit_mode(lambda s: dropout.stateless_call([], s, ones, training=True))(state)
     fit(SAM(inner, rho=0.2), keras.optimizers.SGD(0.1), batch_size=8, n=8)  # one step
     x, y = data(8)
     expected = numpy_sam_sgd(initial, [(x.astype("float64"), y.astype("float64"))], 0.1, 0.2,
@@ -224,3 +226,18 @@ def test_data_parallel_takes_epsilon_from_the_global_gradient():
     result = json.loads(lines[-1][len("RESULT "):])
     assert result["devices"] == 4
     assert result["max_rel"] < 1e-5
+
+
+def _in_fit_mode(fn):
+    """``fn`` compiled as ``fit`` runs the train step: ``tf.function`` on
+    TensorFlow, ``jax.jit`` on JAX, eagerly on torch."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        return jax.jit(fn)
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(fn)
+    return fn

@@ -75,7 +75,7 @@ class ImagePipeline(AugmentationLayer):
             input_shape = layer.compute_output_shape(input_shape)
         return input_shape
 
-    def compute_output_spec(self, data, training=True):
+    def compute_output_spec(self, data, training=True, mask=None):
         spec = super().compute_output_spec(data, training=training)
         images = spec[self.data_key] if isinstance(spec, dict) else spec
         out = keras.KerasTensor(self.compute_output_shape(tuple(images.shape)), images.dtype)
@@ -127,6 +127,11 @@ class ImagePipeline(AugmentationLayer):
 
     def transform_labels(self, labels, transformation, training=True):
         return self.apply_transformation({"labels": labels}, transformation, training)["labels"]
+
+    def call(self, data, training=True, mask=None):
+        # ``mask``: keras.layers.Pipeline's argument, which the ImagePipeline
+        # of keras_reg 0.1.0 (a Pipeline) recorded in saved models; ignored.
+        return super().call(data, training=training)
 
     @classmethod
     def from_config(cls, config):
