@@ -34,7 +34,12 @@ def assert_loads_on_one_device(out_dir, stem):
     model = keras.saving.load_model(os.path.join(out_dir, f"{stem}.keras"))
     x = np.load(os.path.join(out_dir, f"{stem}_inputs.npy"))
     expected = np.load(os.path.join(out_dir, f"{stem}_outputs.npy"))
-    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    # The sharded run sums its matmuls in another order: each output differs by
+    # up to ~k·eps·Σ|terms| (float32 eps 1.2e-7, k and Σ|terms| in the tens for
+    # this model), so the absolute tolerance scales with the outputs' size; an
+    # output near 0 has no relative precision to hold to.
+    atol = 1e-5 * max(1.0, float(np.abs(expected).max()))
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=atol)
 
 
 @pytest.mark.skipif(keras.backend.backend() != "jax",
