@@ -149,3 +149,48 @@ def test_keras_early_stopping_only_warns_on_a_missing_monitor():
         warnings.simplefilter("always")
         _fit_with(keras.callbacks.EarlyStopping(monitor="val_missing", mode="min"), [1.0])
     assert any("val_missing" in str(w.message) for w in caught)
+
+
+# -- the image recipe, losses and weight averaging -----------------------------------
+def _parameters(fn):
+    import inspect
+
+    return set(inspect.signature(fn).parameters)
+
+
+def test_keras_mixers_have_no_prob_switch_or_smoothing():
+    for layer in (keras.layers.MixUp, keras.layers.CutMix):
+        assert not {"prob", "switch_prob", "label_smoothing", "num_classes"} & _parameters(layer)
+
+
+def test_keras_mix_up_takes_one_hot_labels():
+    images = np.random.default_rng(0).random((4, 2, 2, 1)).astype("float32")
+    try:
+        out = keras.layers.MixUp(seed=0)({"images": images, "labels": np.array([0, 1, 2, 1])})
+    except Exception:  # noqa: BLE001 (TensorFlow refuses int labels with a backend error)
+        return
+    # Elsewhere class ids are blended as numbers (broadcast against the batch's
+    # weights), never into rows over the 3 classes.
+    assert tuple(out["labels"].shape) != (4, 3)
+
+
+def test_keras_has_no_random_resized_crop():
+    assert not hasattr(keras.layers, "RandomResizedCrop")
+
+
+def test_keras_categorical_crossentropy_refuses_class_ids():
+    with pytest.raises(ValueError):
+        keras.losses.CategoricalCrossentropy()(np.array([[0], [2]]),
+                                              np.full((2, 3), 1 / 3, "float32"))
+
+
+def test_keras_sparse_crossentropy_has_no_label_smoothing():
+    assert "label_smoothing" not in _parameters(keras.losses.SparseCategoricalCrossentropy)
+
+
+def test_keras_ema_has_a_fixed_momentum_and_no_swa_or_sam():
+    optimizer_args = _parameters(keras.optimizers.Adam)
+    assert {"use_ema", "ema_momentum"} <= optimizer_args
+    assert not any("warmup" in name for name in optimizer_args)
+    names = dir(keras.callbacks) + dir(keras.models) + dir(keras.optimizers)
+    assert not any("Stochastic" in n or "Sharpness" in n or n in ("SWA", "SAM") for n in names)
