@@ -85,3 +85,12 @@ def distinct_rows(rows):
 
 def report(**result):
     print("RESULT " + json.dumps(result), flush=True)
+
+
+def assert_averages_identical(first, second):
+    """The EMA and SWA averages two processes reported are the same, and are
+    two different averages, neither equal to the weights they started from."""
+    for key in ("ema_digest", "swa_digest"):
+        assert first[key] == second[key], key
+    assert first["ema_digest"] != first["swa_digest"]
+    assert first["final_digest"] not in (first["ema_digest"], first["swa_digest"])

@@ -59,13 +59,7 @@ def test_weights_identical_and_decay_once_per_global_step(uninterrupted):
 
 
 def test_weight_averages_identical_on_every_process(uninterrupted):
-    first, second = uninterrupted
-    for key in ("ema_digest", "swa_digest"):
-        assert first[key] == second[key], key
-    # Two different averages of the same run, both differing from the weights
-    # the averaging fits started from.
-    assert first["ema_digest"] != first["swa_digest"]
-    assert first["final_digest"] not in (first["ema_digest"], first["swa_digest"])
+    common.assert_averages_identical(*uninterrupted)
 
 
 def test_early_stopping_same_decision_and_only_the_chief_writes(uninterrupted):

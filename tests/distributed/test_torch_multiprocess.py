@@ -63,11 +63,7 @@ def test_weights_identical_and_decay_once_per_global_step(job):
 
 
 def test_weight_averages_identical_on_every_process(job):
-    first, second = job
-    for key in ("ema_digest", "swa_digest"):
-        assert first[key] == second[key], key
-    assert first["ema_digest"] != first["swa_digest"]
-    assert first["final_digest"] not in (first["ema_digest"], first["swa_digest"])
+    common.assert_averages_identical(*job)
 
 
 def test_early_stopping_same_decision_and_only_the_chief_writes(job):

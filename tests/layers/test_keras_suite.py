@@ -23,13 +23,17 @@ supported Keras (3.8) does not ship its test modules anyway.
 """
 
 import importlib
-import types
 import unittest
 
 import keras
 import pytest
 
 import keras_reg
+from tests.keras_suite import (  # noqa: F401  (the fixture)
+    Substituted,
+    restore_traceback_filtering,
+    run_methods,
+)
 
 # Keras test module (under keras.src.layers.regularization) -> the names
 # in its `layers` namespace that keras_reg replaces.
@@ -68,50 +72,15 @@ if not MODULES:
 pytestmark = pytest.mark.slow
 
 
-class _Substituted(types.ModuleType):
-    """``keras.src.layers`` with some names answered by keras_reg."""
-
-    def __init__(self, keras_layers, replacements):
-        super().__init__(keras_layers.__name__)
-        self.__dict__.update(replacements)
-        self.keras_layers = keras_layers
-
-    def __getattr__(self, name):
-        return getattr(self.keras_layers, name)
-
-
-@pytest.fixture
-def restore_traceback_filtering():
-    # Keras's TestCase.setUp switches traceback filtering off process-wide.
-    enabled = keras.config.is_traceback_filtering_enabled()
-    yield
-    if enabled:
-        keras.config.enable_traceback_filtering()
-
-
+@pytest.mark.usefixtures("restore_traceback_filtering")
 @pytest.mark.parametrize("implementation", ["keras_reg", "keras"])
 @pytest.mark.parametrize("module_name", MODULES)
-def test_keras_suite(module_name, implementation, monkeypatch, restore_traceback_filtering):
+def test_keras_suite(module_name, implementation, monkeypatch):
     module = _import_suite(module_name)
     if implementation == "keras_reg":
         replacements = {n: getattr(keras_reg.layers, n) for n in SUITES[module_name]}
-        monkeypatch.setattr(module, "layers", _Substituted(module.layers, replacements))
-
-    result = unittest.TestResult()
+        monkeypatch.setattr(module, "layers", Substituted(module.layers, replacements))
     methods = _test_methods(module)
-    for test_class, method in methods:
-        case = test_class(method)
-        # The exception class must match; Keras's exact wording need not.
-        case.assertRaisesRegex = _class_only(case)
-        case.run(result)
-    problems = result.errors + result.failures
-    assert not problems, "\n".join(f"{case.id()}:\n{tb}" for case, tb in problems)
+    result = run_methods(methods)
     assert not result.skipped, result.skipped
     assert result.testsRun == len(methods) > 0
-
-
-def _class_only(case):
-    def assert_raises(exception, _regex, *args, **kwargs):
-        return case.assertRaises(exception, *args, **kwargs)
-
-    return assert_raises

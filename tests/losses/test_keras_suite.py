@@ -15,13 +15,18 @@ supported Keras (3.8) does not ship its test modules.
 """
 
 import importlib
-import types
 import unittest
 
 import keras
 import pytest
 
 import keras_reg
+from tests.keras_suite import (  # noqa: F401  (the fixture)
+    Substituted,
+    restore_traceback_filtering,
+    run_methods,
+    skipped_by_keras,
+)
 
 try:
     SUITE = importlib.import_module("keras.src.losses.losses_test")
@@ -51,62 +56,22 @@ DIFFERENCES = {
 }
 
 
-def _skipped_by_keras(test_class, method):
-    """Whether a ``pytest.mark.skipif`` of Keras's skips ``method`` on this
-    backend (``unittest`` does not read pytest marks)."""
-    marks = getattr(getattr(test_class, method), "pytestmark", [])
-    return any(m.name == "skipif" and m.args and m.args[0] for m in marks)
-
-
-class _Substituted(types.ModuleType):
-    def __init__(self, keras_losses, replacements):
-        super().__init__(keras_losses.__name__)
-        self.__dict__.update(replacements)
-        self.keras_losses = keras_losses
-
-    def __getattr__(self, name):
-        return getattr(self.keras_losses, name)
-
-
-def _class_only(case):
-    def assert_raises(exception, _regex, *args, **kwargs):
-        return case.assertRaises(exception, *args, **kwargs)
-
-    return assert_raises
-
-
-@pytest.fixture
-def restore_traceback_filtering():
-    # Keras's TestCase.setUp switches traceback filtering off process-wide.
-    enabled = keras.config.is_traceback_filtering_enabled()
-    yield
-    if enabled:
-        keras.config.enable_traceback_filtering()
-
-
+@pytest.mark.usefixtures("restore_traceback_filtering")
 @pytest.mark.parametrize("implementation", ["keras_reg", "keras"])
 @pytest.mark.parametrize("class_name", sorted(CLASSES))
-def test_keras_suite(class_name, implementation, monkeypatch, restore_traceback_filtering):
+def test_keras_suite(class_name, implementation, monkeypatch):
     name, ours = CLASSES[class_name]
     if implementation == "keras_reg":
-        monkeypatch.setattr(SUITE, "losses", _Substituted(SUITE.losses, {name: ours}))
+        monkeypatch.setattr(SUITE, "losses", Substituted(SUITE.losses, {name: ours}))
     test_class = getattr(SUITE, class_name)
-    methods = unittest.TestLoader().getTestCaseNames(test_class)
-    result = unittest.TestResult()
-    ran = 0
-    for method in methods:
-        if _skipped_by_keras(test_class, method):
-            continue
-        if implementation == "keras_reg" and f"{class_name}.{method}" in DIFFERENCES:
-            continue
-        case = test_class(method)
-        case.assertRaisesRegex = _class_only(case)
-        case.run(result)
-        ran += 1
-    problems = result.errors + result.failures
-    assert not problems, "\n".join(f"{case.id()}:\n{tb}" for case, tb in problems)
-    # Keras skips some methods on some backends itself (e.g. torch-only ones).
-    assert result.testsRun == ran > 0
+    methods = [
+        (test_class, method) for method in unittest.TestLoader().getTestCaseNames(test_class)
+        # Keras skips some methods on some backends itself (e.g. torch-only ones).
+        if not skipped_by_keras(test_class, method)
+        and not (implementation == "keras_reg" and f"{class_name}.{method}" in DIFFERENCES)
+    ]
+    result = run_methods(methods)
+    assert result.testsRun == len(methods) > 0
 
 
 def test_every_listed_difference_is_a_keras_test():
