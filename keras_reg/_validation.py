@@ -12,50 +12,56 @@ import os
 import keras
 
 
+def _number(value, name, expected, kind=numbers.Real, received=None):
+    """``value`` if it is a ``kind`` (a bool is not a number here), else a
+    TypeError saying that ``name`` must be ``expected``; ``received``
+    describes the value (default ``name=value``)."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(
+            f"Argument `{name}` must be {expected}. "
+            f"Received: {received or f'{name}={value!r}'} (type {type(value).__name__})."
+        )
+    return value
+
+
+def _out_of_range(name, value, expected, received=None):
+    return ValueError(
+        f"Argument `{name}` must be {expected}. Received: {received or f'{name}={value!r}'}."
+    )
+
+
 def check_rate(rate, name="rate", upper_inclusive=False):
     """Return ``rate`` as a float in ``[0, 1)`` (or ``[0, 1]``), else raise."""
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
-        raise TypeError(
-            f"Argument `{name}` must be a float in [0, 1). "
-            f"Received: {name}={rate!r} (type {type(rate).__name__})."
-        )
-    rate = float(rate)
-    upper_ok = rate <= 1 if upper_inclusive else rate < 1
-    if math.isnan(rate) or rate < 0 or not upper_ok:
-        allowed = "[0, 1]" if upper_inclusive else "[0, 1)"
-        raise ValueError(
-            f"Argument `{name}` must be a float in {allowed}. "
-            f"Received: {name}={rate!r}."
-        )
+    expected = "a float in [0, 1]" if upper_inclusive else "a float in [0, 1)"
+    rate = float(_number(rate, name, expected))
+    if math.isnan(rate) or rate < 0 or (rate > 1 if upper_inclusive else rate >= 1):
+        raise _out_of_range(name, rate, expected)
     return rate
 
 
 def check_non_negative(value, name):
     """Return ``value`` as a finite float >= 0, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"Argument `{name}` must be a non-negative float. "
-            f"Received: {name}={value!r} (type {type(value).__name__})."
-        )
-    value = float(value)
+    value = float(_number(value, name, "a non-negative float"))
     if not math.isfinite(value) or value < 0:
-        raise ValueError(
-            f"Argument `{name}` must be a finite, non-negative float. "
-            f"Received: {name}={value!r}."
-        )
+        raise _out_of_range(name, value, "a finite, non-negative float")
     return value
 
 
 def check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"Argument `{name}` must be a positive integer. "
-            f"Received: {name}={value!r} (type {type(value).__name__})."
-        )
+    value = _number(value, name, "a positive integer", numbers.Integral)
     if value < 1:
-        raise ValueError(
-            f"Argument `{name}` must be an integer >= 1. Received: {name}={value!r}."
-        )
+        raise _out_of_range(name, value, "an integer >= 1")
+    return int(value)
+
+
+def check_int_in(value, name, low, high, expected, received=None):
+    """Return ``value`` as an int in ``[low, high]``, else raise (TypeError
+    for a non-integer) saying that ``name`` must be ``expected``;
+    ``received`` describes the value when it is not ``name`` itself (an
+    entry of a table, say)."""
+    _number(value, name, expected, numbers.Integral, received)
+    if not low <= value <= high:
+        raise _out_of_range(name, value, expected, received)
     return int(value)
 
 
@@ -167,21 +173,14 @@ def _bounds_text(low, high):
 def check_finite(value, name, low=None, high=None):
     """Return ``value`` as a finite float inside [low, high] (either may be
     None: unbounded on that side), else raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"Argument `{name}` must be a finite number{_bounds_text(low, high)}. "
-            f"Received: {name}={value!r} (type {type(value).__name__})."
-        )
-    value = float(value)
+    expected = f"a finite number{_bounds_text(low, high)}"
+    value = float(_number(value, name, expected))
     if (
         not math.isfinite(value)
         or (low is not None and value < low)
         or (high is not None and value > high)
     ):
-        raise ValueError(
-            f"Argument `{name}` must be a finite number{_bounds_text(low, high)}. "
-            f"Received: {name}={value!r}."
-        )
+        raise _out_of_range(name, value, expected)
     return value
 
 
