@@ -1,10 +1,9 @@
 """The base of the EDA layers that look synonyms up: the table, checked, and
 its lookup by token id."""
 
-import numbers
-
 import numpy as np
 
+from keras_reg import _validation
 from keras_reg._compat import augment as _compat
 from keras_reg.augment.text._text_layer import INT32_MAX, TextAugmentationLayer
 
@@ -16,20 +15,14 @@ def _token_id(value, what):
     may be decimal strings: that is how a saved config (JSON) stores them."""
     if isinstance(value, str) and value.isdecimal():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        hint = ""
-        if isinstance(value, str):
-            hint = (
-                " To map words, build the id table with "
-                "keras_reg.augment.text.synonym_table(vocabulary, {word: [synonyms]})."
-            )
+    elif isinstance(value, str):
         raise TypeError(
-            f"Argument `synonyms` must be {_TABLE_HELP}. Received {what} {value!r} "
-            f"(type {type(value).__name__}).{hint}"
+            f"Argument `synonyms` must be {_TABLE_HELP}. Received {what} {value!r}, a word. "
+            "To map words, build the id table with "
+            "keras_reg.augment.text.synonym_table(vocabulary, {word: [synonyms]})."
         )
-    if not 1 <= value <= INT32_MAX:
-        raise ValueError(f"Argument `synonyms` must be {_TABLE_HELP}. Received {what} {value!r}.")
-    return int(value)
+    return _validation.check_int_in(value, "synonyms", 1, INT32_MAX, _TABLE_HELP,
+                                    received=f"{what} {value!r}")
 
 
 def check_synonym_table(synonyms):
