@@ -31,10 +31,12 @@ class L2(keras.regularizers.Regularizer):
         l2: strength ``λ >= 0``.
 
     Call arguments:
-        x: the weight tensor (any shape and float dtype).
+        x: the weight tensor, any shape and float dtype (cast to float32
+            before the sum, so a bfloat16 model's penalty keeps its
+            precision).
 
     Returns:
-        the penalty, a float32 scalar.
+        ``(l2 / 2) · Σ x²``, a float32 scalar.
 
     Example:
 
@@ -67,15 +69,16 @@ class L1(keras.regularizers.Regularizer):
         l1: strength ``>= 0``.
 
     Call arguments:
-        x: the weight tensor (any shape and float dtype).
+        x: the weight tensor, any shape and float dtype.
 
     Returns:
-        the penalty, a float32 scalar.
+        ``l1 · Σ |x|`` as a float32 scalar.
 
     Example:
 
     ```python
-    keras.layers.Dense(64, kernel_regularizer=keras_reg.regularizers.L1(1e-5))
+    lasso = keras_reg.regularizers.L1(1e-3)
+    float(lasso(keras.ops.array([[1.0, -2.0], [0.5, 0.0]])))  # 0.0035
     ```
 
     Reference:
@@ -104,10 +107,10 @@ class L1L2(keras.regularizers.Regularizer):
         l2: L2 strength ``>= 0``.
 
     Call arguments:
-        x: the weight tensor (any shape and float dtype).
+        x: a weight tensor of any shape; both sums run in float32.
 
     Returns:
-        the penalty, a float32 scalar.
+        the sum of the two penalties, a float32 scalar.
 
     Example:
 
