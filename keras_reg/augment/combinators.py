@@ -29,10 +29,13 @@ class RandomApply(Combinator):
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
-            children's ``data_key``); each sample keeps data and labels from
-            the same child.
-        training: augment only when true.
+        data: a batch, or a dict ``{data_key: batch, "labels": labels}``
+            (the layer's ``data_key``: "images" for Keras's image layers,
+            "audio" or "tokens" for keras_reg's sound and text layers); a
+            sample takes data and labels both from the layer or both from
+            the input.
+        training: apply the layer only when true; otherwise the input
+            passes through unchanged.
 
     Example:
 
@@ -81,10 +84,10 @@ class RandomChoice(Combinator):
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
-            children's ``data_key``); each sample keeps data and labels from
-            the same child.
-        training: augment only when true.
+        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` with
+            the children's ``data_key``; a sample's data and labels come from
+            the one child chosen for it.
+        training: choose only when true (the input is returned otherwise).
 
     Example:
 
@@ -157,10 +160,10 @@ class SomeOf(Combinator):
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: a batch, or a dict ``{data_key: batch, "labels": labels}`` (the
-            children's ``data_key``); each sample keeps data and labels from
-            the same child.
-        training: augment only when true.
+        data: a batch or a dict ``{data_key: batch, "labels": labels}``;
+            the chosen layers transform a sample's data and labels together,
+            one after another in list order.
+        training: when false, the input is returned as it is.
 
     Example:
 
