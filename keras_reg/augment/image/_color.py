@@ -65,15 +65,16 @@ def adjust_contrast(images: Tensor, factor: float | Tensor,
     Args:
         images: (batch, height, width, 1 or 3).
         factor: ``f >= 0`` (0: uniform grey, 1: unchanged), a number or (batch,).
-        value_range: (low, high) of the pixels.
+        value_range: (low, high) of the pixels, the bounds of the clip.
 
     Returns:
-        float images of the same shape.
+        float images of the same shape; each image's mean luma is kept
+        wherever no pixel is clipped.
 
     Example:
 
     ```python
-    flat = keras_reg.augment.image.functional.adjust_contrast(images, 0.5)
+    flat = keras_reg.augment.image.functional.adjust_contrast(images, [0.5, 1.5])  # one per image
     ```
 
     Reference: PIL ``ImageEnhance.Contrast``; torchvision ``adjust_contrast``.
@@ -90,17 +91,19 @@ def adjust_saturation(images: Tensor, factor: float | Tensor,
     Greyscale images have no colour to scale and are returned as they are.
 
     Args:
-        images: (batch, height, width, 1 or 3).
+        images: (batch, height, width, 1 or 3); 1 channel: returned as it is.
         factor: ``f >= 0`` (0: grey, 1: unchanged), a number or (batch,).
-        value_range: (low, high) of the pixels.
+        value_range: (low, high) of the pixels; the output is clipped to it
+            (only ``f > 1`` can leave it).
 
     Returns:
-        float images of the same shape.
+        float images of the same shape, each pixel's luma kept wherever
+        nothing is clipped.
 
     Example:
 
     ```python
-    vivid = keras_reg.augment.image.functional.adjust_saturation(images, 1.5)
+    vivid = keras_reg.augment.image.functional.adjust_saturation(photos, 1.5, value_range=(0, 1))
     ```
 
     Reference: PIL ``ImageEnhance.Color``; torchvision ``adjust_saturation``.
@@ -168,10 +171,10 @@ def adjust_sharpness(images: Tensor, factor: float | Tensor,
         images: (batch, height, width, channels), any number of channels.
         factor: ``f >= 0`` (0: smoothed, 1: unchanged, 2: sharpened), a
             number or (batch,).
-        value_range: (low, high) of the pixels.
+        value_range: (low, high) of the pixels, to clip the result to.
 
     Returns:
-        float images of the same shape.
+        float images of the same shape; borders as in the input.
 
     Example:
 
@@ -199,10 +202,11 @@ def add_gaussian_noise(images: Tensor, noise: Tensor, stddev: float | Tensor,
         images: (batch, height, width, channels).
         noise: ``ε``, standard normal draws of the images' shape.
         stddev: ``σ``, a fraction of the value range, a number or (batch,).
-        value_range: (low, high) of the pixels.
+        value_range: (low, high) of the pixels: it scales ``σ`` and bounds
+            the output.
 
     Returns:
-        float images of the same shape.
+        float images of the same shape, in ``value_range``.
 
     Example:
 
