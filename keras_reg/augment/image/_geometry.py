@@ -205,11 +205,12 @@ def shear(images: Tensor, factor: float | Tensor, axis: str = "x",
     Args:
         images: (batch, height, width, channels).
         factor: ``s``, a number or (batch,) (torchvision's angle is ``atan(s)``).
-        axis: "x" or "y".
-        fill_value: value of the pixels that come from outside the image.
+        axis: "x" shears rows sideways, "y" columns up and down.
+        fill_value: value of the corners pulled in from outside the image.
 
     Returns:
-        float images of the same shape.
+        float images of the same shape; the centre row (``"x"``) or column
+        (``"y"``) stays in place.
 
     Example:
 
@@ -231,12 +232,12 @@ def translate(images: Tensor, pixels: float | Tensor, axis: str = "x",
 
     Args:
         images: (batch, height, width, channels).
-        pixels: a number or (batch,).
-        axis: "x" or "y".
-        fill_value: value of the pixels that come from outside the image.
+        pixels: a number or (batch,), whole or fractional.
+        axis: "x" (horizontal) or "y" (vertical).
+        fill_value: value of the band that the moved content uncovers.
 
     Returns:
-        float images of the same shape.
+        float images of the same shape, content that leaves the frame lost.
 
     Example:
 
