@@ -22,14 +22,18 @@ class CutMix(MixUpCutMix):
             mixed.
         mode: ``"batch"``, ``"pair"`` or ``"elem"``.
         correct_lam: the label weight from the clipped box's area.
-        label_smoothing: ``s`` in ``[0, 1]``.
+        label_smoothing: ``s`` in ``[0, 1]``, applied before the labels are
+            mixed.
         num_classes: ``K``; required for class-id labels.
-        value_range: (low, high) of the input pixels.
+        value_range: (low, high) of the input pixels (pasted boxes keep
+            their values).
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: ``{"images": ..., "labels": ...}``.
-        training: mix when true.
+        data: ``{"images": ..., "labels": ...}``; the labels come back as
+            float32 rows (batch, K).
+        training: paste boxes when true; when false the images pass
+            unchanged and the labels become their (smoothed) rows.
 
     Example:
 

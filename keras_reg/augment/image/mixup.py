@@ -32,14 +32,15 @@ class MixUp(MixUpCutMix):
         prob: probability that a sample (the batch, in ``"batch"`` mode) is
             mixed.
         mode: ``"batch"``, ``"pair"`` or ``"elem"``.
-        label_smoothing: ``s`` in ``[0, 1]``.
-        num_classes: ``K``; required for class-id labels.
-        value_range: (low, high) of the input pixels.
+        label_smoothing: ``s`` in ``[0, 1]``, the smoothing of ``ỹ``.
+        num_classes: ``K``, the length of ``ỹ``: needed for class-id labels.
+        value_range: (low, high) of the input pixels; blends stay inside it.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: ``{"images": ..., "labels": ...}``.
-        training: mix when true.
+        data: ``{"images": (batch, h, w, c), "labels": ids or rows}``.
+        training: blend when true (otherwise only the labels change, to
+            their smoothed rows).
 
     Example:
 
