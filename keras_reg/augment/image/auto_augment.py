@@ -118,13 +118,14 @@ class TrivialAugment(_AutoAugment):
     RGB.
 
     Args:
-        value_range: (low, high) of the input pixels.
+        value_range: (low, high) of the input pixels; the operations work
+            on [0, 1] and the result is mapped back.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
         data: images (batch, h, w, 1 or 3) or one image, or a dict
-            ``{"images": ..., "labels": ...}`` (labels unchanged).
-        training: augment only when true.
+            ``{"images": ..., "labels": ...}``; labels pass through.
+        training: one operation per image when true, none when false.
 
     Example:
 
@@ -157,12 +158,13 @@ class RandAugment(_AutoAugment):
         num_ops: operations per image, ``N >= 1``.
         magnitude: ``M`` in [0, 30] (31 bins, as torchvision).
         value_range: (low, high) of the input pixels.
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+        seed: int seed of the layer's ``keras.random.SeedGenerator``, which
+            draws the operations (the magnitude is fixed).
 
     Call arguments:
-        data: images (batch, h, w, 1 or 3) or one image, or a dict
-            ``{"images": ..., "labels": ...}`` (labels unchanged).
-        training: augment only when true.
+        data: a batch (batch, h, w, 1 or 3), one image (h, w, 1 or 3) or
+            ``{"images": ..., "labels": ...}``, whose labels are kept.
+        training: apply the ``num_ops`` rounds only when true.
 
     Example:
 
