@@ -15,12 +15,13 @@ class RandomDeletion(TextAugmentationLayer):
     "at least one token when α > 0" and a sample is never emptied.
 
     Args:
-        rate: α in [0, 1].
+        rate: α in [0, 1], the share of each sample's real tokens deleted.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: token ids (batch, length) or one sequence, or a dict
-            ``{"tokens": ..., "labels": ...}`` (labels unchanged).
+        data: token ids (batch, length), padded with 0 at the end, or one
+            such sequence, or ``{"tokens": ..., "labels": ...}`` (labels
+            unchanged).
         training: delete only when true.
 
     The transformation: ``{"delete": (batch, length) booleans}``, applied

@@ -15,12 +15,13 @@ class RandomInsertion(SynonymLayer):
 
     Args:
         synonyms: dict {token id: [synonym ids]}.
-        rate: α in [0, 1].
+        rate: α in [0, 1], ``n`` insertions for ``L`` real tokens.
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: token ids (batch, length) or one sequence, or a dict
-            ``{"tokens": ..., "labels": ...}`` (labels unchanged).
+        data: ids (batch, length) with room for insertions in the padding,
+            one sequence, or ``{"tokens": ..., "labels": ...}``, whose
+            labels pass through.
         training: insert only when true.
 
     Each insertion depends on the previous ones (its source word is drawn

@@ -14,12 +14,14 @@ class RandomSwap(TextAugmentationLayer):
     padding are unchanged.
 
     Args:
-        rate: α in [0, 1].
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+        rate: α in [0, 1]; a sample of ``L`` real tokens gets ``n`` swaps.
+        seed: int seed of the ``keras.random.SeedGenerator`` that draws the
+            positions.
 
     Call arguments:
-        data: token ids (batch, length) or one sequence, or a dict
-            ``{"tokens": ..., "labels": ...}`` (labels unchanged).
+        data: a batch of token ids (batch, length), a single sequence, or a
+            dict holding them under ``"tokens"`` beside ``"labels"``, which
+            are returned as they are.
         training: swap only when true.
 
     The transformation: ``{"first", "second"}`` positions (batch, swaps),

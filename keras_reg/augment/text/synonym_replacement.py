@@ -13,12 +13,13 @@ class SynonymReplacement(SynonymLayer):
     Args:
         synonyms: dict {token id: [synonym ids]}, e.g. from
             ``keras_reg.augment.text.synonym_table``.
-        rate: α in [0, 1].
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+        rate: α in [0, 1], the share of a sample's real tokens replaced.
+        seed: int seed of the layer's ``keras.random.SeedGenerator``, which
+            picks the tokens and their synonyms.
 
     Call arguments:
-        data: token ids (batch, length) or one sequence, or a dict
-            ``{"tokens": ..., "labels": ...}`` (labels unchanged).
+        data: token ids (batch, length) or (length,); or, with labels,
+            ``{"tokens": ids, "labels": labels}``, the labels untouched.
         training: replace only when true.
 
     The transformation: ``{"replace": (batch, length) booleans, "synonyms":
