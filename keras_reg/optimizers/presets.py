@@ -14,11 +14,16 @@ class _Preset(DecoupledWeightDecay):
     ``AdamW.from_config(AdamW(...).get_config())`` works."""
 
     inner_class = None
-    inner_name = None
 
-    def __init__(self, weight_decay, name, **kwargs):
+    def __init__(self, arguments):
+        """``arguments``: the subclass constructor's ``locals()``, its named
+        arguments and ``kwargs``, so that no preset re-lists its signature."""
+        kwargs = {k: v for k, v in arguments.items() if k not in ("self", "kwargs", "__class__")}
+        kwargs.update(arguments.get("kwargs", {}))
+        weight_decay, name = kwargs.pop("weight_decay"), kwargs.pop("name")
         decay_options = {k: kwargs.pop(k) for k in DECAY_OPTIONS if k in kwargs}
-        inner = self.inner_class(name=self.inner_name, **kwargs)
+        # Named after its class, lower-case ("adam", "sgd"), as in 0.1.0.
+        inner = self.inner_class(name=self.inner_class.__name__.lower(), **kwargs)
         super().__init__(inner, weight_decay, name=name, **decay_options)
 
     def get_config(self):
@@ -69,7 +74,6 @@ class AdamW(_Preset):
     """
 
     inner_class = keras.optimizers.Adam
-    inner_name = "adam"
 
     def __init__(
         self,
@@ -82,16 +86,7 @@ class AdamW(_Preset):
         name: str = "adamw",
         **kwargs,
     ):
-        super().__init__(
-            weight_decay,
-            name,
-            learning_rate=learning_rate,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            amsgrad=amsgrad,
-            **kwargs,
-        )
+        super().__init__(locals())
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -122,7 +117,6 @@ class SGDW(_Preset):
     """
 
     inner_class = keras.optimizers.SGD
-    inner_name = "sgd"
 
     def __init__(
         self,
@@ -133,11 +127,4 @@ class SGDW(_Preset):
         name: str = "sgdw",
         **kwargs,
     ):
-        super().__init__(
-            weight_decay,
-            name,
-            learning_rate=learning_rate,
-            momentum=momentum,
-            nesterov=nesterov,
-            **kwargs,
-        )
+        super().__init__(locals())
