@@ -25,9 +25,10 @@ class GaussianNoise(ImageAugmentationLayer):
         seed: int seed of the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: images (batch, h, w, c) or one image, or a dict
-            ``{"images": ..., "labels": ...}`` (labels unchanged).
-        training: add noise only when true.
+        data: images (batch, h, w, c) in ``value_range``, one image, or
+            ``{"images": ..., "labels": ...}``, whose labels are returned
+            unchanged.
+        training: noise is added only when true.
 
     The transformation: ``{"stddev": (batch,), "noise": ε}``, applied by
     ``keras_reg.augment.image.functional.add_gaussian_noise``.
