@@ -8,6 +8,7 @@ from keras_reg import _validation
 from keras_reg._compat import optimizers as _compat
 from keras_reg._compat import saving as _compat_saving
 from keras_reg.optimizers import _arguments
+from keras_reg.optimizers._wrapper import OptimizerWrapper
 from keras_reg.optimizers.decay import (
     DECAY_MODES,
     weight_decay_factor,
@@ -21,7 +22,7 @@ DECAY_OPTIONS = ("decay_mode", "exclude", "exclude_bias_and_norm", "base_learnin
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class DecoupledWeightDecay(keras.optimizers.Optimizer):
+class DecoupledWeightDecay(OptimizerWrapper):
     """Add decoupled weight decay to any Keras optimizer.
 
     At every update step, before the wrapped optimizer applies its gradient
@@ -105,21 +106,13 @@ class DecoupledWeightDecay(keras.optimizers.Optimizer):
         if base_learning_rate is None:
             base_learning_rate = _compat.initial_learning_rate(optimizer)
         base_learning_rate = _arguments.check_base_learning_rate(base_learning_rate, decay_mode)
-        # Keras accepts only Optimizer instances (`optimizers.get`,
-        # LossScaleOptimizer, the trainers), so this wraps as Keras's own
-        # LossScaleOptimizer does: all state lives in the wrapped optimizer.
-        # The base constructor still makes an `iterations` variable (left
-        # unused: `iterations` and `variables` below are the wrapped
-        # optimizer's); a callable learning rate spares it a rate variable.
-        super().__init__(learning_rate=self._wrapped_learning_rate,
-                         name=name or f"{optimizer.name}_decoupled_wd")
+        super().__init__(optimizer, name=name or f"{optimizer.name}_decoupled_wd")
         # Set after the base constructor, which resets `weight_decay` to None.
         self.weight_decay = weight_decay
         self.decay_mode = decay_mode
         self.exclude = exclude
         self.exclude_bias_and_norm = bool(exclude_bias_and_norm)
         self.base_learning_rate = base_learning_rate
-        self.inner_optimizer = optimizer
         self._exclusions = _arguments.exclusions()
         self._decays_by_id = {}
         _compat.install_weight_decay_hook(optimizer, self._decayed, self._factor, self.name)
@@ -170,47 +163,6 @@ class DecoupledWeightDecay(keras.optimizers.Optimizer):
             inner.iterations,
             self.base_learning_rate,
         )
-
-    # -- the wrapped optimizer does the update -------------------------------------
-
-    def _wrapped_learning_rate(self):
-        return self.inner_optimizer.learning_rate
-
-    def build(self, var_list):
-        self.inner_optimizer.build(var_list)
-        super().build(var_list)
-
-    def apply(self, grads, trainable_variables=None):
-        if not self.built and trainable_variables is not None:
-            trainable_variables = list(trainable_variables)
-            with keras.name_scope(self.name, caller=self):
-                self.build(trainable_variables)
-        self.inner_optimizer.apply(grads, trainable_variables)
-
-    @property
-    def variables(self):
-        return self.inner_optimizer.variables
-
-    @property
-    def iterations(self):
-        return self.inner_optimizer.iterations
-
-    @property
-    def learning_rate(self):
-        return self.inner_optimizer.learning_rate
-
-    @learning_rate.setter
-    def learning_rate(self, learning_rate):
-        # E.g. ReduceLROnPlateau: the wrapped optimizer owns the rate.
-        self.inner_optimizer.learning_rate = learning_rate
-
-    def scale_loss(self, loss):
-        # The trainers scale the loss through the outer optimizer; the
-        # wrapped one unscales the gradients by its `loss_scale_factor`.
-        return self.inner_optimizer.scale_loss(loss)
-
-    def finalize_variable_values(self, var_list):
-        self.inner_optimizer.finalize_variable_values(var_list)
 
     # -- config ----------------------------------------------------------------------
 
