@@ -129,16 +129,17 @@ def mask_time(spectrograms: Tensor, start: int | Tensor, width: int | Tensor) ->
 
 
 def mask_frequency(spectrograms: Tensor, start: int | Tensor, width: int | Tensor) -> Tensor:
-    """Zero ``width`` consecutive frequency bins from ``start`` in each
-    spectrogram (SpecAugment's frequency mask); as ``mask_time`` otherwise.
+    """SpecAugment's frequency mask: ``mask_time`` along the other axis,
+    zeroing ``width`` consecutive frequency bins from ``start`` in each
+    spectrogram (several bands with (batch, bands) arguments).
 
     Args:
         spectrograms: (batch, time, freq).
-        start: first masked bin, an int, (batch,) or (batch, bands).
-        width: masked bins, the same shape as ``start`` (0: no mask).
+        start: the first masked bin: an int, (batch,) or (batch, bands).
+        width: how many bins, the shape of ``start`` (0: no mask).
 
     Returns:
-        the masked spectrograms.
+        the masked spectrograms, same shape.
 
     Example:
 
