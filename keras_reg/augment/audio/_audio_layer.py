@@ -68,9 +68,16 @@ class UniformParameterLayer(AudioAugmentationLayer):
         setattr(self, self.range_argument,
                 _validation.check_pair(value_range, self.range_argument, **self.range_bounds))
 
-    def get_random_transformation(self, data, training=True, seed=None):
+    def draw_range(self, data, seed):
+        # Not a get_random_transformation: every such method (each override
+        # too) numbers its draws from 0, so a subclass adding draws after
+        # this one must call this, not super()'s, or an explicit seed would
+        # give two of its draws the same key.
         low, high = getattr(self, self.range_argument)
-        return {self.parameter: self.per_waveform(data, low, high, seed=seed)}
+        return self.per_waveform(data, low, high, seed=seed)
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        return {self.parameter: self.draw_range(data, seed)}
 
     def get_config(self):
         return {**super().get_config(), self.range_argument: getattr(self, self.range_argument)}
@@ -112,7 +119,7 @@ class STFTLayer(UniformParameterLayer):
 
     def get_random_transformation(self, data, training=True, seed=None):
         self.check_known_length(data["audio"])
-        return super().get_random_transformation(data, training, seed)
+        return {self.parameter: self.draw_range(data, seed)}
 
     def get_config(self):
         config = super().get_config()

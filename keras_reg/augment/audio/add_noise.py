@@ -33,11 +33,10 @@ class AddNoise(UniformParameterLayer):
         super().__init__(snr_db, seed=seed, **kwargs)
 
     def get_random_transformation(self, data, training=True, seed=None):
-        transformation = super().get_random_transformation(data, training, seed)  # SNR first
         audio = data["audio"]
-        transformation["noise"] = self.normal(self.ops.shape(audio), dtype=audio.dtype,
-                                              seed=seed)
-        return transformation
+        snr_db = self.draw_range(data, seed)  # first: the order numbers the draws
+        return {"snr_db": snr_db, "noise": self.normal(self.ops.shape(audio), dtype=audio.dtype,
+                                                       seed=seed)}
 
     def transform_audio(self, audio, transformation, training=True):
         return F.add_noise_at_snr(audio, transformation["noise"], transformation["snr_db"])

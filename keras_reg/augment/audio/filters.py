@@ -31,10 +31,13 @@ class _ButterworthLayer(AudioAugmentationLayer):
         setattr(self, self.freq_name, _check_frequencies(frequencies, self.freq_name,
                                                         self.sample_rate))
 
-    def get_random_transformation(self, data, training=True, seed=None):
+    def draw_frequency(self, data, seed):
+        # Shared by the overrides (see UniformParameterLayer.draw_range).
         low, high = getattr(self, self.freq_name)
-        hz = self.ops.exp(self.per_waveform(data, math.log(low), math.log(high), seed=seed))
-        return {self.freq_name: hz}
+        return self.ops.exp(self.per_waveform(data, math.log(low), math.log(high), seed=seed))
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        return {self.freq_name: self.draw_frequency(data, seed)}
 
     def transform_audio(self, audio, transformation, training=True):
         return self.response(audio, transformation[self.freq_name], self.sample_rate, self.order)
@@ -157,9 +160,8 @@ class BandPass(_ButterworthLayer):
             raise ValueError(f"Argument `q` must be positive. Received: q={q!r}.")
 
     def get_random_transformation(self, data, training=True, seed=None):
-        transformation = super().get_random_transformation(data, training, seed)
-        transformation["q"] = self.per_waveform(data, *self.q, seed=seed)
-        return transformation
+        return {"center_hz": self.draw_frequency(data, seed),
+                "q": self.per_waveform(data, *self.q, seed=seed)}
 
     def transform_audio(self, audio, transformation, training=True):
         return F.band_pass(audio, transformation["center_hz"], transformation["q"],
