@@ -81,14 +81,11 @@ def time_shift(waveforms: Tensor, shift: int | Tensor) -> Tensor:
     ops = ops_for(waveforms)
     x = ops.convert_to_tensor(waveforms)
     samples = x.shape[1] if x.shape[1] is not None else ops.shape(x)[1]
-    # Each row between a clip's length of silence on either side, read at
-    # one flat index per output sample: a single gather, no bounds test
-    # (a shift beyond the length reads silence only).
-    shift = ops.clip(batch_values(ops, shift, x, "int32"), -samples, samples)[:, None]
-    padded = ops.concatenate([ops.zeros_like(x), x, ops.zeros_like(x)], axis=1)
-    row = ops.arange(ops.shape(x)[0], dtype="int32")[:, None] * (3 * samples) + samples
-    source = row + ops.arange(samples, dtype="int32")[None, :] - shift
-    return ops.take(ops.reshape(padded, (-1,)), source)
+    shift = batch_values(ops, shift, x, "int32")[:, None]
+    source = ops.arange(samples, dtype="int32")[None, :] - shift
+    inside = (source >= 0) & (source < samples)
+    moved = ops.take_along_axis(x, ops.clip(source, 0, samples - 1), axis=1)
+    return ops.where(inside, moved, ops.zeros_like(moved))
 
 
 def _mask(spectrograms, start, width, axis):
