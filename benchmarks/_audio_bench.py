@@ -198,9 +198,12 @@ def run_audio(batch_size, batches, repeats, only=None):
             for name, (ours, theirs) in sides.items():
                 rates[name][0].append(ours(batches))
                 rates[name][1].append(theirs(batches))
+    import keras_reg
+
     print(f"# {keras.backend.backend()} | {environment()} | tf {tf.__version__} | "
           f"audiomentations {audiomentations.__version__} | load average "
-          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())} | keras_reg from "
+          f"{os.path.dirname(os.path.dirname(keras_reg.__file__))}")
     print(f"# 1 s clips at {SAMPLE_RATE} Hz, batch {batch_size}, {batches} batches a burst, "
           f"median of {repeats} interleaved bursts")
     print("| keras_reg layer (tf.data) | audiomentations | ours clips/s | theirs clips/s | "

@@ -15,7 +15,9 @@ the current backend (eager, as in torch's ``fit``): keras_reg's
 ``keras.layers.RandomRotation``, same angle range, same batches.
 
 ``--audio`` times keras_reg's audio layers against audiomentations, one
-row per pair of ``AUDIO_PAIRS`` (see its comment and ``_audio_bench``).
+row per pair of ``AUDIO_PAIRS`` (see ``_audio_bench``). The import resolves
+``keras_reg`` from ``sys.path``: to time a checkout other than the installed
+one, run it with ``PYTHONPATH=<checkout>`` (the header names the one used).
 
     KERAS_BACKEND=jax python benchmarks/bench_augment.py
     KERAS_BACKEND=torch python benchmarks/bench_augment.py --in-model
