@@ -14,8 +14,14 @@ the current backend (eager, as in torch's ``fit``): keras_reg's
 ``RandomFlipRotation`` (a gather, or TensorFlow's native kernel) vs
 ``keras.layers.RandomRotation``, same angle range, same batches.
 
+``--audio`` times keras_reg's audio layers against audiomentations, one
+row per pair of ``AUDIO_PAIRS`` (see ``_audio_bench``). The import resolves
+``keras_reg`` from ``sys.path``: to time a checkout other than the installed
+one, run it with ``PYTHONPATH=<checkout>`` (the header names the one used).
+
     KERAS_BACKEND=jax python benchmarks/bench_augment.py
     KERAS_BACKEND=torch python benchmarks/bench_augment.py --in-model
+    KERAS_BACKEND=jax python benchmarks/bench_augment.py --audio
 """
 
 import argparse
@@ -120,9 +126,20 @@ def main():
     parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--in-model", action="store_true",
                         help="time the rotation layer eagerly on this backend instead")
+    parser.add_argument("--audio", action="store_true",
+                        help="time the audio layers against audiomentations instead")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="--audio: interleaved repetitions per pair (medians reported)")
+    parser.add_argument("--only", default=None,
+                        help="--audio: comma-separated row names to time")
     args = parser.parse_args()
     if args.in_model:
         in_model()
+        return
+    if args.audio:
+        from _audio_bench import run_audio
+
+        run_audio(args.batch, args.batches, args.repeats, args.only)
         return
 
     images = photos(args.batch)

@@ -163,3 +163,14 @@ def test_new_audio_layers_take_one_waveform_and_half_precision():
         out = to_numpy(half(x[0].astype("float16")))
         assert out.dtype == np.float16 and out.shape == (512,) and np.all(np.isfinite(out))
         assert np.abs(out - x[0]).max() > 1e-2
+
+
+def test_band_pass_draws_centre_and_q_from_distinct_keys_under_an_explicit_seed():
+    # Both draws are uniforms of one shape: from the same key they would be
+    # the same fractions of their ranges. Independent, 64 pairs all within
+    # 0.1 of each other has probability below 0.2^64.
+    layer = audio.BandPass((300.0, 3000.0), q=(1.0, 4.0), sample_rate=SR)
+    t = layer.get_random_transformation({"audio": np.zeros((64, 256), "float32")}, seed=7)
+    centre = (np.log(to_numpy(t["center_hz"])) - np.log(300.0)) / np.log(10.0)
+    q = (to_numpy(t["q"]) - 1.0) / 3.0
+    assert np.abs(centre - q).max() > 0.1

@@ -171,3 +171,14 @@ def test_background_noise_refuses_bad_banks():
         (lambda: audio.AddBackgroundNoise(silent, 16000), ValueError, r"silent clips.*\[2\]"),
         (lambda: audio.AddBackgroundNoise(bank, 16000, snr_db=(5.0,)), ValueError, "snr_db"),
     ])
+
+
+def test_add_noise_draws_snr_and_noise_from_distinct_keys_under_an_explicit_seed():
+    # From one key, the SNR's uniform u and the noise's first normal would be
+    # tied draws of the same random bits; compare with the noise a layer with
+    # a single normal draw gets from the seed's first key: it must differ.
+    layer = audio.AddNoise((0.0, 10.0))
+    data = {"audio": np.ones((4, 64), "float32")}
+    t = layer.get_random_transformation(data, seed=3)
+    first_key_noise = to_numpy(layer.normal((4, 64), seed=3))
+    assert np.abs(to_numpy(t["noise"]) - first_key_noise).max() > 0.1

@@ -4,6 +4,38 @@ and spectrograms (n, time, freq), float, under the key ``"audio"``."""
 from keras_reg import _validation
 from keras_reg.augment._base import AugmentationLayer
 
+_COMMON_DOC = """seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).{length}
+        training: {action} only when true.
+
+    The transformation: ``{transformation}``, applied by
+    {applied_by}."""
+
+_KNOWN_LENGTH = """ The number of
+            samples must be known when a graph is traced."""
+
+
+def documented(action, transformation, applied_by, known_length=False):
+    """Class decorator: the ``{common}`` line of an audio layer's docstring
+    (at the end of its Args) becomes the seed argument, the call arguments
+    and the transformation, the text every audio layer shares. ``applied_by``
+    names the functional transform; ``known_length`` adds that the number of
+    samples must be static in a traced graph."""
+
+    def decorate(cls):
+        functions = " then\n    ".join(
+            f"``keras_reg.augment.audio.functional.{name}``" for name in applied_by.split())
+        common = (_COMMON_DOC.replace("{length}", _KNOWN_LENGTH if known_length else "")
+                  .replace("{action}", action).replace("{transformation}", transformation)
+                  .replace("{applied_by}", functions))
+        cls.__doc__ = cls.__doc__.replace("{common}", common)
+        return cls
+
+    return decorate
+
 
 class AudioAugmentationLayer(AugmentationLayer):
     """Float batches; ``batch_rank`` 2 for waveforms, 3 for spectrograms;
@@ -21,12 +53,42 @@ class AudioAugmentationLayer(AugmentationLayer):
         return self.uniform((self.ops.shape(audio)[0],), low, high, audio.dtype, seed=seed)
 
 
-class STFTLayer(AudioAugmentationLayer):
+class UniformParameterLayer(AudioAugmentationLayer):
+    """Layers with one parameter per waveform, drawn uniformly from the
+    (low, high) constructor argument named ``range_argument`` and passed on
+    as ``transformation[parameter]``."""
+
+    range_argument = ""
+    parameter = ""
+    #: bounds of the range, for ``_validation.check_pair``
+    range_bounds = {}
+
+    def __init__(self, value_range, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        setattr(self, self.range_argument,
+                _validation.check_pair(value_range, self.range_argument, **self.range_bounds))
+
+    def draw_range(self, data, seed):
+        # Not a get_random_transformation: every such method (each override
+        # too) numbers its draws from 0, so a subclass adding draws after
+        # this one must call this, not super()'s, or an explicit seed would
+        # give two of its draws the same key.
+        low, high = getattr(self, self.range_argument)
+        return self.per_waveform(data, low, high, seed=seed)
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        return {self.parameter: self.draw_range(data, seed)}
+
+    def get_config(self):
+        return {**super().get_config(), self.range_argument: getattr(self, self.range_argument)}
+
+
+class STFTLayer(UniformParameterLayer):
     """Waveform layers that work on a short-time Fourier transform."""
 
-    def __init__(self, fft_length: int = 512, hop_length: int = 128, seed: int | None = None,
-                 **kwargs):
-        super().__init__(seed=seed, **kwargs)
+    def __init__(self, value_range, fft_length: int = 512, hop_length: int = 128,
+                 seed: int | None = None, **kwargs):
+        super().__init__(value_range, seed=seed, **kwargs)
         self.fft_length = _validation.check_positive_int(fft_length, "fft_length")
         self.hop_length = _validation.check_positive_int(hop_length, "hop_length")
         if self.hop_length > self.fft_length:
@@ -54,6 +116,10 @@ class STFTLayer(AudioAugmentationLayer):
                 f"input shape {tuple(waveforms.shape)}. In tf.data, give every waveform one "
                 "length first (pad or crop, then `tf.ensure_shape`)."
             )
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        self.check_known_length(data["audio"])
+        return {self.parameter: self.draw_range(data, seed)}
 
     def get_config(self):
         config = super().get_config()

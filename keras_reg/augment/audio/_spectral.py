@@ -63,6 +63,18 @@ def _warped_hz(ops, hz, sample_rate, x, dtype):
     return ops.tan(3.141592653589793 * per_sample(ops, hz, x, dtype) / sample_rate)
 
 
+def _one_sided(waveforms, cutoff_hz, sample_rate, order, name):
+    """Gain ``1 / sqrt(1 + (Ω_k / Ω_c)^(2 · order))``: a low-pass for a
+    positive order, a high-pass for a negative one."""
+    x = ops_for(waveforms).convert_to_tensor(waveforms)
+
+    def log_ratio(ops, samples, dtype):
+        cut = _warped_hz(ops, cutoff_hz, sample_rate, x, dtype)
+        return ops.log(_warped(ops, samples, dtype)) - ops.log(cut)
+
+    return _apply_gain(x, log_ratio, order, name)
+
+
 def low_pass(waveforms: Tensor, cutoff_hz: float | Tensor, sample_rate: int,
              order: int = 2) -> Tensor:
     """Zero-phase Butterworth low-pass of each waveform, in the frequency domain:
@@ -87,29 +99,24 @@ def low_pass(waveforms: Tensor, cutoff_hz: float | Tensor, sample_rate: int,
     Reference: S. Butterworth, "On the theory of filter amplifiers", 1930;
     the bilinear transform with pre-warping (Oppenheim & Schafer, 2010, §7.1).
     """
-    x = ops_for(waveforms).convert_to_tensor(waveforms)
-
-    def log_ratio(ops, samples, dtype):
-        cut = _warped_hz(ops, cutoff_hz, sample_rate, x, dtype)
-        return ops.log(_warped(ops, samples, dtype)) - ops.log(cut)
-
-    return _apply_gain(x, log_ratio, order, "low_pass")
+    return _one_sided(waveforms, cutoff_hz, sample_rate, order, "low_pass")
 
 
 def high_pass(waveforms: Tensor, cutoff_hz: float | Tensor, sample_rate: int,
               order: int = 2) -> Tensor:
-    """Zero-phase Butterworth high-pass of each waveform, in the frequency domain:
-    ``Y_k = X_k / sqrt(1 + (Ω_c / Ω_k)^(2N))``, ``Ω = tan(π f / sr)``
-    (the magnitude of ``scipy.signal.butter(N, cutoff, "high", fs=sr)``).
+    """The mirror image of ``low_pass``: a zero-phase Butterworth high-pass
+    of each waveform, ``Y_k = X_k / sqrt(1 + (Ω_c / Ω_k)^(2N))`` with
+    ``Ω = tan(π f / sr)``, the magnitude of
+    ``scipy.signal.butter(N, cutoff, "high", fs=sr)`` on the rfft bins.
 
     Args:
         waveforms: (batch, samples), float, the length known.
-        cutoff_hz: −3 dB frequency in (0, sr/2), a number or one per waveform (batch,).
+        cutoff_hz: the −3 dB frequency, in (0, sr/2): a number, or one per waveform (batch,).
         sample_rate: ``sr`` in Hz.
         order: ``N``, the Butterworth order.
 
     Returns:
-        the filtered waveforms, same shape and dtype (DC removed).
+        the filtered waveforms, same shape and dtype; the DC bin is removed.
 
     Example:
 
@@ -119,13 +126,8 @@ def high_pass(waveforms: Tensor, cutoff_hz: float | Tensor, sample_rate: int,
 
     Reference: S. Butterworth, "On the theory of filter amplifiers", 1930.
     """
-    x = ops_for(waveforms).convert_to_tensor(waveforms)
-
-    def log_ratio(ops, samples, dtype):
-        cut = _warped_hz(ops, cutoff_hz, sample_rate, x, dtype)
-        return ops.log(cut) - ops.log(_warped(ops, samples, dtype))
-
-    return _apply_gain(x, log_ratio, order, "high_pass")
+    # (Ω_c / Ω)^(2N) = (Ω / Ω_c)^(−2N): the low-pass ratio with the order negated.
+    return _one_sided(waveforms, cutoff_hz, sample_rate, -order, "high_pass")
 
 
 def band_pass(waveforms: Tensor, center_hz: float | Tensor, q: float | Tensor,

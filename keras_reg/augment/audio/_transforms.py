@@ -126,16 +126,17 @@ def mask_time(spectrograms: Tensor, start: int | Tensor, width: int | Tensor) ->
 
 
 def mask_frequency(spectrograms: Tensor, start: int | Tensor, width: int | Tensor) -> Tensor:
-    """Zero ``width`` consecutive frequency bins from ``start`` in each
-    spectrogram (SpecAugment's frequency mask); as ``mask_time`` otherwise.
+    """SpecAugment's frequency mask: ``mask_time`` along the other axis,
+    zeroing ``width`` consecutive frequency bins from ``start`` in each
+    spectrogram (several bands with (batch, bands) arguments).
 
     Args:
         spectrograms: (batch, time, freq).
-        start: first masked bin, an int, (batch,) or (batch, bands).
-        width: masked bins, the same shape as ``start`` (0: no mask).
+        start: the first masked bin: an int, (batch,) or (batch, bands).
+        width: how many bins, the shape of ``start`` (0: no mask).
 
     Returns:
-        the masked spectrograms.
+        the masked spectrograms, same shape.
 
     Example:
 
@@ -172,7 +173,8 @@ def loop_clips(bank: Tensor, clip: int | Tensor, offset: int | Tensor, samples: 
     ops = ops_for(bank)
     bank = ops.convert_to_tensor(bank)
     clip_samples = bank.shape[1] if bank.shape[1] is not None else ops.shape(bank)[1]
-    clip = ops.reshape(as_tensor(ops, clip, "int32"), (-1,))
+    clip = ops.reshape(as_tensor(ops, clip, "int32"), (-1, 1))
     offset = ops.reshape(as_tensor(ops, offset, "int32"), (-1, 1))
     positions = (offset + ops.arange(samples, dtype="int32")[None, :]) % clip_samples
-    return ops.take_along_axis(ops.take(bank, clip, axis=0), positions, axis=1)
+    # Flat indices into the bank: one gather, no per-row copy of the clips.
+    return ops.take(ops.reshape(bank, (-1,)), clip * clip_samples + positions)

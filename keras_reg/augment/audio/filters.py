@@ -4,7 +4,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
+from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer, documented
 
 
 def _check_frequencies(value, name, sample_rate):
@@ -32,24 +32,23 @@ class _ButterworthLayer(AudioAugmentationLayer):
                                                         self.sample_rate))
 
     def draw_frequency(self, data, seed):
+        # Shared by the overrides (see UniformParameterLayer.draw_range).
         low, high = getattr(self, self.freq_name)
         return self.ops.exp(self.per_waveform(data, math.log(low), math.log(high), seed=seed))
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        return {self.freq_name: self.draw_frequency(data, seed)}
+
+    def transform_audio(self, audio, transformation, training=True):
+        return self.response(audio, transformation[self.freq_name], self.sample_rate, self.order)
 
     def get_config(self):
         return {**super().get_config(), self.freq_name: getattr(self, self.freq_name),
                 "sample_rate": self.sample_rate, "order": self.order}
 
 
-_CALL_DOC = """
-    Call arguments:
-        data: waveforms (batch, samples) or one waveform, or a dict
-            ``{"audio": ..., "labels": ...}`` (labels unchanged). The number of
-            samples must be known when a graph is traced.
-        training: filter only when true.
-"""
-
-
 @keras.saving.register_keras_serializable(package="keras_reg")
+@documented("filter", '{"cutoff_hz": (batch,)}', "low_pass", known_length=True)
 class LowPass(_ButterworthLayer):
     """Zero-phase Butterworth low-pass with a random cutoff per waveform,
     applied in the frequency domain:
@@ -65,10 +64,7 @@ class LowPass(_ButterworthLayer):
         cutoff_hz: (low, high) range of the −3 dB frequency, inside (0, sample_rate / 2).
         sample_rate: of the audio, in Hz.
         order: ``N``, the Butterworth order (roll-off 6·N dB per octave).
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
-    {call}
-    The transformation: ``{"cutoff_hz": (batch,)}``, applied by
-    ``keras_reg.augment.audio.functional.low_pass``.
+        {common}
 
     Example:
 
@@ -80,36 +76,31 @@ class LowPass(_ButterworthLayer):
     Reference: S. Butterworth, "On the theory of filter amplifiers", 1930.
     """
 
+    response = staticmethod(F.low_pass)
+
     def __init__(self, cutoff_hz=(500.0, 4000.0), sample_rate=16000, order=2, seed=None,
                  **kwargs):
         super().__init__(cutoff_hz, sample_rate, order, seed=seed, **kwargs)
 
-    def get_random_transformation(self, data, training=True, seed=None):
-        return {"cutoff_hz": self.draw_frequency(data, seed)}
-
-    def transform_audio(self, audio, transformation, training=True):
-        return F.low_pass(audio, transformation["cutoff_hz"], self.sample_rate, self.order)
-
 
 @keras.saving.register_keras_serializable(package="keras_reg")
+@documented("filter", '{"cutoff_hz": (batch,)}', "high_pass", known_length=True)
 class HighPass(_ButterworthLayer):
-    """Zero-phase Butterworth high-pass with a random cutoff per waveform,
-    applied in the frequency domain:
+    """Zero-phase Butterworth high-pass with a random cutoff per waveform, the
+    mirror image of ``LowPass``, also in the frequency domain:
 
         log f_c ~ U[log cutoff_hz],  Y_k = X_k / sqrt(1 + (Ω_c / Ω_k)^(2N)),
         Ω = tan(π f / sample_rate)
 
     — the magnitude of ``scipy.signal.butter(N, f_c, "high", fs=sample_rate)``
-    on the rfft bins of the whole clip, zero phase.
+    on the rfft bins of the whole clip, zero phase; the DC bin is removed.
 
     Args:
-        cutoff_hz: (low, high) range of the −3 dB frequency, inside (0, sample_rate / 2).
-        sample_rate: of the audio, in Hz.
+        cutoff_hz: (low, high) range of the −3 dB frequency, strictly between
+            0 and sample_rate / 2.
+        sample_rate: the audio's, in Hz.
         order: ``N``, the Butterworth order.
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
-    {call}
-    The transformation: ``{"cutoff_hz": (batch,)}``, applied by
-    ``keras_reg.augment.audio.functional.high_pass``.
+        {common}
 
     Example:
 
@@ -117,21 +108,19 @@ class HighPass(_ButterworthLayer):
     layer = keras_reg.augment.audio.HighPass((50, 800), sample_rate=16000, seed=0)
     ```
 
-    Reference: S. Butterworth, "On the theory of filter amplifiers", 1930.
+    Reference: S. Butterworth, "On the theory of filter amplifiers",
+    Experimental Wireless and the Wireless Engineer 7, 1930.
     """
 
-    def __init__(self, cutoff_hz=(50.0, 800.0), sample_rate=16000, order=2, seed=None,
-                 **kwargs):
+    response = staticmethod(F.high_pass)
+
+    def __init__(self, cutoff_hz=(50.0, 800.0), sample_rate=16000, order=2, seed=None, **kwargs):
         super().__init__(cutoff_hz, sample_rate, order, seed=seed, **kwargs)
-
-    def get_random_transformation(self, data, training=True, seed=None):
-        return {"cutoff_hz": self.draw_frequency(data, seed)}
-
-    def transform_audio(self, audio, transformation, training=True):
-        return F.high_pass(audio, transformation["cutoff_hz"], self.sample_rate, self.order)
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
+@documented("filter", '{"center_hz": (batch,), "q": (batch,)}', "band_pass",
+            known_length=True)
 class BandPass(_ButterworthLayer):
     """Zero-phase Butterworth band-pass with a random centre and Q per waveform,
     applied in the frequency domain:
@@ -150,10 +139,7 @@ class BandPass(_ButterworthLayer):
         q: (low, high) range of the quality factor, > 0 (larger: narrower).
         sample_rate: of the audio, in Hz.
         order: ``N`` of the low-pass prototype (the filter has order 2N).
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
-    {call}
-    The transformation: ``{"center_hz": (batch,), "q": (batch,)}``, applied by
-    ``keras_reg.augment.audio.functional.band_pass``.
+        {common}
 
     Example:
 
@@ -183,7 +169,3 @@ class BandPass(_ButterworthLayer):
 
     def get_config(self):
         return {**super().get_config(), "q": self.q}
-
-
-for _cls in (LowPass, HighPass, BandPass):
-    _cls.__doc__ = _cls.__doc__.replace("{call}", _CALL_DOC)

@@ -1,11 +1,11 @@
 import keras
 
-from keras_reg import _validation
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import STFTLayer
+from keras_reg.augment.audio._audio_layer import STFTLayer, documented
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
+@documented("shift", '{"semitones": (batch,)}', "pitch_shift")
 class PitchShift(STFTLayer):
     """Shift the pitch of each waveform by a random number of semitones,
     keeping its duration: stretch in time by ``2^(s/12)`` with the phase
@@ -21,15 +21,7 @@ class PitchShift(STFTLayer):
         fft_length: STFT window and FFT size; the waveform needs at least
             this many samples.
         hop_length: STFT hop.
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
-
-    Call arguments:
-        data: waveforms (batch, samples) or one waveform, or a dict
-            ``{"audio": ..., "labels": ...}`` (labels unchanged).
-        training: shift only when true.
-
-    The transformation: ``{"semitones": (batch,)}``, applied by
-    ``keras_reg.augment.audio.functional.pitch_shift``.
+        {common}
 
     Example:
 
@@ -41,18 +33,14 @@ class PitchShift(STFTLayer):
     Laroche & Dolson 1999 for the phase vocoder.
     """
 
+    range_argument, parameter = "semitones", "semitones"
+    range_bounds = {"low": -24.0, "high": 24.0}
+
     def __init__(self, semitones: tuple[float, float] = (-4.0, 4.0), fft_length: int = 512,
                  hop_length: int = 128, seed: int | None = None, **kwargs):
-        super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
-        self.semitones = _validation.check_pair(semitones, "semitones", low=-24.0, high=24.0)
-
-    def get_random_transformation(self, data, training=True, seed=None):
-        self.check_known_length(data["audio"])
-        return {"semitones": self.per_waveform(data, *self.semitones, seed=seed)}
+        super().__init__(semitones, fft_length=fft_length, hop_length=hop_length, seed=seed,
+                         **kwargs)
 
     def transform_audio(self, audio, transformation, training=True):
         return F.pitch_shift(audio, transformation["semitones"], self.fft_length,
                              self.hop_length, max_semitones=self.semitones[1])
-
-    def get_config(self):
-        return {**super().get_config(), "semitones": self.semitones}

@@ -1,26 +1,18 @@
 import keras
 
-from keras_reg import _validation
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
+from keras_reg.augment.audio._audio_layer import UniformParameterLayer, documented
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class RandomGain(AudioAugmentationLayer):
+@documented("scale", '{"gain_db": (batch,)}', "apply_gain")
+class RandomGain(UniformParameterLayer):
     """Multiply each waveform by a random gain: ``y = x · 10^(g/20)``,
     ``g ~ U[db]`` decibels.
 
     Args:
         db: (low, high) gain range in dB.
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
-
-    Call arguments:
-        data: waveforms (batch, samples) or one waveform, or a dict
-            ``{"audio": ..., "labels": ...}`` (labels unchanged).
-        training: scale only when true.
-
-    The transformation: ``{"gain_db": (batch,)}``, applied by
-    ``keras_reg.augment.audio.functional.apply_gain``.
+        {common}
 
     Example:
 
@@ -29,15 +21,10 @@ class RandomGain(AudioAugmentationLayer):
     ```
     """
 
-    def __init__(self, db: tuple[float, float] = (-6.0, 6.0), seed: int | None = None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.db = _validation.check_pair(db, "db")
+    range_argument, parameter = "db", "gain_db"
 
-    def get_random_transformation(self, data, training=True, seed=None):
-        return {"gain_db": self.per_waveform(data, *self.db, seed=seed)}
+    def __init__(self, db: tuple[float, float] = (-6.0, 6.0), seed: int | None = None, **kwargs):
+        super().__init__(db, seed=seed, **kwargs)
 
     def transform_audio(self, audio, transformation, training=True):
         return F.apply_gain(audio, transformation["gain_db"])
-
-    def get_config(self):
-        return {**super().get_config(), "db": self.db}

@@ -2,26 +2,21 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
+from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer, documented
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
+@documented("shift", '{"shift": (batch,)}', "time_shift")
 class TimeShift(AudioAugmentationLayer):
     """Shift each waveform by a random whole number of samples,
     ``|shift| <= max_fraction · samples``, filling with silence (no wrap-around:
     the end of a clip should not reappear at its start).
 
+    Waveforms of any length are accepted in tf.data.
+
     Args:
         max_fraction: in [0, 1].
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
-
-    Call arguments:
-        data: waveforms (batch, samples) or one waveform (any length in
-            tf.data), or a dict ``{"audio": ..., "labels": ...}``.
-        training: shift only when true.
-
-    The transformation: ``{"shift": (batch,)}`` samples, applied by
-    ``keras_reg.augment.audio.functional.time_shift``.
+        {common}
 
     Example:
 

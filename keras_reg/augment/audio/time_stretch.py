@@ -1,11 +1,11 @@
 import keras
 
-from keras_reg import _validation
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import STFTLayer
+from keras_reg.augment.audio._audio_layer import STFTLayer, documented
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
+@documented("stretch", '{"rate": (batch,)}', "time_stretch")
 class TimeStretch(STFTLayer):
     """Change the speed of each waveform by a random ``rate`` without changing
     its pitch (phase vocoder on ``stft``/``istft``); the result is cropped or
@@ -22,15 +22,7 @@ class TimeStretch(STFTLayer):
         fft_length: STFT window and FFT size (Hann window); the waveform needs
             at least this many samples.
         hop_length: STFT hop.
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
-
-    Call arguments:
-        data: waveforms (batch, samples) or one waveform, or a dict
-            ``{"audio": ..., "labels": ...}`` (labels unchanged).
-        training: stretch only when true.
-
-    The transformation: ``{"rate": (batch,)}``, applied by
-    ``keras_reg.augment.audio.functional.time_stretch``.
+        {common}
 
     Example:
 
@@ -42,17 +34,12 @@ class TimeStretch(STFTLayer):
     modification of audio", IEEE TSAP 1999.
     """
 
+    range_argument, parameter, range_bounds = "rate", "rate", {"low": 1e-3}
+
     def __init__(self, rate: tuple[float, float] = (0.8, 1.25), fft_length: int = 512,
                  hop_length: int = 128, seed: int | None = None, **kwargs):
-        super().__init__(fft_length=fft_length, hop_length=hop_length, seed=seed, **kwargs)
-        self.rate = _validation.check_pair(rate, "rate", low=1e-3)
-
-    def get_random_transformation(self, data, training=True, seed=None):
-        self.check_known_length(data["audio"])
-        return {"rate": self.per_waveform(data, *self.rate, seed=seed)}
+        super().__init__(rate, fft_length=fft_length, hop_length=hop_length, seed=seed,
+                         **kwargs)
 
     def transform_audio(self, audio, transformation, training=True):
         return F.time_stretch(audio, transformation["rate"], self.fft_length, self.hop_length)
-
-    def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
