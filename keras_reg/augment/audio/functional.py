@@ -16,6 +16,7 @@ same = F.time_stretch(waveforms, t["rate"], layer.fft_length, layer.hop_length)
 """
 
 from keras_reg.augment.audio._phase_vocoder import pitch_shift, time_stretch
+from keras_reg.augment.audio._reverb import convolve_impulse_response, synthetic_impulse_response
 from keras_reg.augment.audio._spectral import band_pass, color_noise, high_pass, low_pass
 from keras_reg.augment.audio._transforms import (
     add_noise_at_snr,
@@ -31,12 +32,14 @@ __all__ = [
     "apply_gain",
     "band_pass",
     "color_noise",
+    "convolve_impulse_response",
     "high_pass",
     "loop_clips",
     "low_pass",
     "mask_frequency",
     "mask_time",
     "pitch_shift",
+    "synthetic_impulse_response",
     "time_shift",
     "time_stretch",
 ]
