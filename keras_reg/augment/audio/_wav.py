@@ -44,7 +44,7 @@ def _resampled(clip, rate, sample_rate):
     out = _resample.resample(ops, ops.convert_to_tensor(clip[None, :]),
                              ops.convert_to_tensor(positions), cutoff,
                              _resample.half_width(cutoff))
-    return np.asarray(ops.convert_to_numpy(out))[0]
+    return np.asarray(ops.convert_to_numpy(out), "float32")[0]
 
 
 def _fit(clip, length, pad):
