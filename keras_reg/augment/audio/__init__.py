@@ -10,6 +10,7 @@ from keras_reg.augment.audio.add_noise import AddNoise
 from keras_reg.augment.audio.background_noise import AddBackgroundNoise
 from keras_reg.augment.audio.colored_noise import AddColoredNoise
 from keras_reg.augment.audio.filters import BandPass, HighPass, LowPass
+from keras_reg.augment.audio.mix_waveforms import MixWaveforms
 from keras_reg.augment.audio.pitch_shift import PitchShift
 from keras_reg.augment.audio.random_gain import RandomGain
 from keras_reg.augment.audio.reverberation import Reverberation
@@ -25,6 +26,7 @@ __all__ = [
     "FrequencyMasking",
     "HighPass",
     "LowPass",
+    "MixWaveforms",
     "PitchShift",
     "RandomGain",
     "Reverberation",

@@ -15,6 +15,7 @@ same = F.time_stretch(waveforms, t["rate"], layer.fft_length, layer.hop_length)
 ```
 """
 
+from keras_reg.augment.audio._mixing import mix_labels, mix_waveforms
 from keras_reg.augment.audio._phase_vocoder import pitch_shift, time_stretch
 from keras_reg.augment.audio._reverb import convolve_impulse_response, synthetic_impulse_response
 from keras_reg.augment.audio._spectral import band_pass, color_noise, high_pass, low_pass
@@ -38,6 +39,8 @@ __all__ = [
     "low_pass",
     "mask_frequency",
     "mask_time",
+    "mix_labels",
+    "mix_waveforms",
     "pitch_shift",
     "synthetic_impulse_response",
     "time_shift",
