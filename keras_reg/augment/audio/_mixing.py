@@ -9,6 +9,22 @@ from keras_reg.augment.audio._transforms import float_audio
 LABEL_MODES = ("weights", "union")
 
 
+def check_labelled_batch(layer_name, data):
+    """A mixer's call needs ``{"audio": x, "labels": y}`` with as many labels
+    as waveforms (where both counts are known)."""
+    labels = data.get("labels") if isinstance(data, dict) else None
+    if labels is None:
+        raise ValueError(
+            f"{layer_name} mixes the labels with the audio, so it needs them: call it on "
+            "{'audio': x, 'labels': y}, or map keras_reg.augment.paired(layer) over (x, y) "
+            "batches (a Sequential model passes no labels)."
+        )
+    counts = [tuple(getattr(v, "shape", ()) or (None,))[0] for v in (data.get("audio"), labels)]
+    if None not in counts and counts[0] != counts[1]:
+        raise ValueError(f"{layer_name}: the batch has {counts[0]} waveforms but {counts[1]} "
+                         "labels.")
+
+
 def mix_waveforms(waveforms: Tensor, weight: float | Tensor) -> Tensor:
     """``y_i = λ_i · x_i + (1 − λ_i) · x_{n−1−i}``: each waveform mixed with
     its partner in the batch flipped (``λ = 1`` leaves it as it is).

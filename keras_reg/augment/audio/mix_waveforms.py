@@ -74,17 +74,7 @@ class MixWaveforms(AudioAugmentationLayer):
             num_classes, "num_classes")
 
     def __call__(self, data, *args, **kwargs):
-        if not isinstance(data, dict) or "labels" not in data:
-            raise ValueError(
-                f"{type(self).__name__} mixes labels too: call it on a dict "
-                "{'audio': x, 'labels': y}, or map keras_reg.augment.paired(layer) over "
-                "(x, y) batches (a Sequential model gives it no labels)."
-            )
-        n = tuple(getattr(data["audio"], "shape", (None,)))[:1]
-        m = tuple(getattr(data["labels"], "shape", (None,)))[:1]
-        if n and m and None not in n + m and n != m:
-            raise ValueError(f"{type(self).__name__}: the batch has {n[0]} waveforms but "
-                             f"{m[0]} labels.")
+        _mixing.check_labelled_batch(type(self).__name__, data)
         return super().__call__(data, *args, **kwargs)
 
     def get_random_transformation(self, data, training=True, seed=None):
