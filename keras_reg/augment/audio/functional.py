@@ -15,7 +15,9 @@ same = F.time_stretch(waveforms, t["rate"], layer.fft_length, layer.hop_length)
 ```
 """
 
+from keras_reg.augment.audio._mixing import mix_labels, mix_waveforms
 from keras_reg.augment.audio._phase_vocoder import pitch_shift, time_stretch
+from keras_reg.augment.audio._reverb import convolve_impulse_response, synthetic_impulse_response
 from keras_reg.augment.audio._spectral import band_pass, color_noise, high_pass, low_pass
 from keras_reg.augment.audio._transforms import (
     add_noise_at_snr,
@@ -31,12 +33,16 @@ __all__ = [
     "apply_gain",
     "band_pass",
     "color_noise",
+    "convolve_impulse_response",
     "high_pass",
     "loop_clips",
     "low_pass",
     "mask_frequency",
     "mask_time",
+    "mix_labels",
+    "mix_waveforms",
     "pitch_shift",
+    "synthetic_impulse_response",
     "time_shift",
     "time_stretch",
 ]
