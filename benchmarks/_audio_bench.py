@@ -47,6 +47,10 @@ both sides do the same work; where the semantics differ it says so:
 * AddBackgroundNoise ↔ AddBackgroundNoise: 8 noise clips of 1.5 s, SNR U[3, 30]
   dB. Ours holds the bank in memory; theirs reads a WAV file per call (its
   cache was removed in 0.43), which is its normal use.
+* Reverberation ↔ ApplyImpulseResponse: 8 synthetic room responses of 0.5 s
+  (RT60 0.4 s), length kept both. Ours FFT-convolves, reads from the response's
+  peak and keeps the input's RMS; theirs convolves (``scipy.signal.convolve``)
+  and keeps the input's peak level. Theirs caches the decoded WAVs (LRU).
 * SpecAugment (TimeMasking / FrequencyMasking) has no audiomentations peer
   (its transforms are on waveforms): not timed.
 """
@@ -71,6 +75,8 @@ class AudioSetup:
     sample_rate: int
     noise_bank: np.ndarray  # (clips, samples) float32
     noise_dir: str  # the same clips as WAV files
+    impulse_responses: np.ndarray  # (responses, samples) float32
+    impulse_dir: str  # the same responses as WAV files
 
 
 def _am():
@@ -113,6 +119,9 @@ AUDIO_PAIRS = [
      lambda s: KA.AddBackgroundNoise(s.noise_bank, s.sample_rate, s.sample_rate, (3.0, 30.0),
                                      seed=0),
      lambda s: _am().AddBackgroundNoise(s.noise_dir, 3.0, 30.0, p=1.0)),
+    ("Reverberation",
+     lambda s: KA.Reverberation(s.impulse_responses, s.sample_rate, s.sample_rate, seed=0),
+     lambda s: _am().ApplyImpulseResponse(s.impulse_dir, p=1.0, leave_length_unchanged=True)),
 ]
 
 
@@ -133,12 +142,18 @@ def clips(count, samples=SAMPLE_RATE, seed=0):
 def _setup(folder):
     bank = np.random.default_rng(1).normal(size=(8, SAMPLE_RATE * 3 // 2)).astype("float32")
     bank *= 0.1
+    uniform = np.random.default_rng(2).uniform(-1, 1, size=(8, SAMPLE_RATE // 2))
+    responses = keras.ops.convert_to_numpy(KA.functional.synthetic_impulse_response(
+        uniform.astype("float32"), 0.4, SAMPLE_RATE)).astype("float32")
     import soundfile
 
-    for i, noise in enumerate(bank):
-        soundfile.write(os.path.join(folder, f"noise{i}.wav"), noise, SAMPLE_RATE,
-                        subtype="FLOAT")
-    return AudioSetup(SAMPLE_RATE, bank, folder)
+    noise_dir, impulse_dir = os.path.join(folder, "noise"), os.path.join(folder, "ir")
+    for directory, clips_ in ((noise_dir, bank), (impulse_dir, responses)):
+        os.makedirs(directory)
+        for i, clip in enumerate(clips_):
+            soundfile.write(os.path.join(directory, f"{i}.wav"), clip, SAMPLE_RATE,
+                            subtype="FLOAT")
+    return AudioSetup(SAMPLE_RATE, bank, noise_dir, responses, impulse_dir)
 
 
 def _ours(layer, batch):
