@@ -5,7 +5,7 @@ import warnings
 import keras
 
 from keras_reg import _validation
-from keras_reg.callbacks import _arguments, _averaging, _files, _messages
+from keras_reg.callbacks import _arguments, _averaging, _config, _files, _messages
 from keras_reg.callbacks._snapshot import MemorySnapshot
 from keras_reg.callbacks._swa_backup import AverageBackup
 from keras_reg.callbacks.batch_norm import _batch_norm_layers, recompute_batch_norm_statistics
@@ -16,7 +16,7 @@ def _is_float(array):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class StochasticWeightAveraging(keras.callbacks.Callback):
+class StochasticWeightAveraging(_config.ArgumentsConfig, keras.callbacks.Callback):
     """Average the weights of the last epochs (SWA); re-estimate BatchNorm.
 
     Izmailov et al.'s algorithm: from ``start_epoch`` on, at the end of every
@@ -79,6 +79,8 @@ class StochasticWeightAveraging(keras.callbacks.Callback):
         Izmailov, Podoprikhin, Garipov, Vetrov & Wilson, "Averaging Weights
         Leads to Wider Optima and Better Generalization", UAI 2018.
     """
+
+    NOT_IN_CONFIG = ("bn_data",)
 
     def __init__(self, start_epoch, swa_learning_rate=None, anneal_epochs=0,
                  anneal_strategy="linear", update_every=1, bn_data=None, bn_batch_size=32,
@@ -232,20 +234,3 @@ class StochasticWeightAveraging(keras.callbacks.Callback):
             self.model.optimizer.learning_rate = self._initial_lr
         if self._backup is not None:
             self._backup.delete()
-
-    def get_config(self):
-        return {
-            "start_epoch": self.start_epoch,
-            "swa_learning_rate": self.swa_learning_rate,
-            "anneal_epochs": self.anneal_epochs,
-            "anneal_strategy": self.anneal_strategy,
-            "update_every": self.update_every,
-            "bn_batch_size": self.bn_batch_size,
-            "bn_steps": self.bn_steps,
-            "backup_dir": self.backup_dir,
-            "verbose": self.verbose,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
