@@ -211,26 +211,30 @@ class StochasticWeightAveraging(_config.ArgumentsConfig, keras.callbacks.Callbac
             self._backup.save(state, self._average)
 
     def on_train_end(self, logs=None):
-        if self.count == 0:
+        if self.count:
+            self._put_average()
+        else:
             warnings.warn(
                 f"StochasticWeightAveraging: training ended before epoch {self.start_epoch}, "
                 "where averaging starts; the model keeps its weights.",
                 stacklevel=2,
             )
-        else:
-            self._average.restore(self.model)
-            batches = 0
-            if self.bn_data is not None:
-                batches = recompute_batch_norm_statistics(
-                    self.model, self.bn_data, self.bn_batch_size, self.bn_steps
-                )
-            if self.verbose:
-                _messages.print_msg(
-                    f"StochasticWeightAveraging: the model holds the average of {self.count} "
-                    f"epochs' weights (up to epoch {self.last_update_epoch + 1}); BatchNorm "
-                    f"statistics re-estimated on {batches} batches."
-                )
         if self._initial_lr is not None:
             self.model.optimizer.learning_rate = self._initial_lr
         if self._backup is not None:
             self._backup.delete()
+
+    def _put_average(self):
+        """The average into the model, then its BatchNorm statistics re-estimated."""
+        self._average.restore(self.model)
+        batches = 0
+        if self.bn_data is not None:
+            batches = recompute_batch_norm_statistics(
+                self.model, self.bn_data, self.bn_batch_size, self.bn_steps
+            )
+        if self.verbose:
+            _messages.print_msg(
+                f"StochasticWeightAveraging: the model holds the average of {self.count} "
+                f"epochs' weights (up to epoch {self.last_update_epoch + 1}); BatchNorm "
+                f"statistics re-estimated on {batches} batches."
+            )
