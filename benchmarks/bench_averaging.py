@@ -102,8 +102,9 @@ def main(argv=None):
     epochs = epoch_times(x, y, args.repeats)
     load_after = os.getloadavg()
     backend = keras.backend.backend()
-    print(f"{environment()}; load average {load_before[0]:.1f} before, "
-          f"{load_after[0]:.1f} after; medians of {args.repeats} interleaved repetitions")
+    print(f"{environment()}; keras_reg from {os.path.dirname(keras_reg.__file__)}; load average "
+          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after; medians of {args.repeats} "
+          "interleaved repetitions")
     print("| backend | base step ms | SAM step ms | ratio | epoch s | EMA | EMA every 4 "
           "| SWA |")
     print("|---|---|---|---|---|---|---|---|")

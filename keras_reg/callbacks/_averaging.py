@@ -1,7 +1,8 @@
 """The arithmetic of weight averaging as pure functions: the EMA's per-update
-rate and step (``keras.ops``, compiled by the callback), SWA's running mean
+rate and factor (``keras.ops``, compiled by the callback), SWA's running mean
 and learning-rate schedule (NumPy and Python, once per epoch)."""
 
+import dataclasses
 import math
 
 import keras
@@ -17,69 +18,60 @@ def ema_rate(k, floor, warmup, gamma, power):
     (1 + (k − 1)/γ)^−p)``, so ``1 − d_k = max(1 − decay, (1 + (k − 1)/γ)^−p)``,
     written in that form because ``1 − d`` loses digits in float32 when ``d``
     is close to 1. Without warmup ``d_k = decay`` for ``k >= 2``. ``floor``
-    is ``1 − decay``; ``warmup`` is a boolean tensor (all arguments are
-    tensors, so that one compiled function serves every configuration).
+    is ``1 − decay``; ``floor``, ``warmup``, ``gamma`` and ``power`` are
+    Python numbers.
     """
     k = keras.ops.cast(k, "float32")
-    since_first = keras.ops.maximum(k - 1.0, 0.0)
-    warm = keras.ops.maximum(floor, keras.ops.power(1.0 + since_first / gamma, -power))
-    rate = keras.ops.where(warmup, warm, floor)
+    if warmup:
+        since_first = keras.ops.maximum(k - 1.0, 0.0)
+        rate = keras.ops.maximum(floor, keras.ops.power(1.0 + since_first / gamma, -power))
+    else:
+        rate = keras.ops.full_like(k, floor)
     return keras.ops.where(k <= 1.0, keras.ops.ones_like(rate), rate)
 
 
-def ema_step(averages, weights, counter, last_updates, count, steps, config):
-    """One EMA update from the optimizer's state; returns ``(averages,
-    last_updates, count)``.
+@dataclasses.dataclass(frozen=True)
+class EMASchedule:
+    """The factor of each EMA update, from the optimizer's update counter.
+
+    Called as ``schedule((last_updates, count), counter)``, a pure function
+    of tensors, it returns ``(factor, (last_updates, count))``: the update
+    is ``average ← average + factor·(weights − average)``. Its settings are
+    constants (the instance is hashable: one compiled function per setting).
 
     ``counter // steps`` is the optimizer's number of real updates; ``n``
     of them happened since ``last_updates`` was taken: none after a batch
-    that only accumulated gradients or that the loss scale skipped (the
-    averages stay as they are), several when ``steps_per_execution > 1``
-    ran them between two calls (then the decay of the last is applied ``n``
-    times — exact for a constant decay, as if the weights had not changed in
-    between — and a copy among them makes it a copy). ``count`` counts all
-    updates seen; the EMA update index is ``k = count − start_step``.
-    ``config`` is ``ema_config(...)``.
+    that only accumulated gradients or that the loss scale skipped (factor
+    0: the averages stay as they are), several when ``steps_per_execution >
+    1`` ran them between two calls (then the decay of the last is applied
+    ``n`` times — exact for a constant decay, as if the weights had not
+    changed in between — and a copy among them makes it a copy). ``count``
+    counts all updates seen; the EMA update index is ``k = count −
+    start_step``.
     """
-    floor, warmup, gamma, power, start_step = config
-    start_step = keras.ops.cast(start_step, count.dtype)
-    updates = keras.ops.floor_divide(counter, keras.ops.cast(steps, counter.dtype))
-    new = keras.ops.cast(updates - last_updates, count.dtype)
-    first = count + 1 - start_step  # the index k of the first of the new updates
-    count = count + new
-    rate = ema_rate(count - start_step, floor, warmup, gamma, power)
-    n = keras.ops.cast(new, "float32")
-    # 1 − d^n, exactly 0 when n = 0 (the averages do not move) and 1 when
-    # one of the n updates was a copy (k <= 1).
-    factor = keras.ops.where(n == 1.0, rate, 1.0 - keras.ops.power(1.0 - rate, n))
-    factor = keras.ops.where((n > 0.0) & (first <= 1), keras.ops.ones_like(factor), factor)
-    averages = [
-        a + (keras.ops.cast(w, a.dtype) - a) * keras.ops.cast(factor, a.dtype)
-        for a, w in zip(averages, weights)
-    ]
-    return averages, keras.ops.cast(updates, last_updates.dtype), count
 
+    decay: float
+    warmup: bool
+    gamma: float
+    power: float
+    start_step: int
+    steps: int  # increments of the counter per real update
 
-def ema_config(decay, warmup, gamma, power, start_step):
-    """The EMA's settings as tensors for ``ema_step``."""
-    return (
-        keras.ops.convert_to_tensor(1.0 - decay, "float32"),
-        keras.ops.convert_to_tensor(bool(warmup)),
-        keras.ops.convert_to_tensor(gamma, "float32"),
-        keras.ops.convert_to_tensor(power, "float32"),
-        keras.ops.convert_to_tensor(start_step, "int32"),
-    )
-
-
-def ema_update(state, sources):
-    """``ema_step`` in ``CompiledUpdate``'s form: ``state`` is
-    ``(averages, last_updates, count, steps, config)``, ``sources`` the
-    weights followed by the optimizer's counter."""
-    averages, last_updates, count, steps, config = state
-    averages, last_updates, count = ema_step(
-        averages, sources[:-1], sources[-1], last_updates, count, steps, config
-    )
-    return averages, last_updates, count, steps, config
+    def __call__(self, scalars, counter):
+        last_updates, count = scalars
+        # A new tensor even for steps = 1: torch updates the counter in place.
+        updates = keras.ops.cast(keras.ops.floor_divide(counter, self.steps), count.dtype)
+        new = updates - last_updates
+        first = count + (1 - self.start_step)  # the index k of the first new update
+        count = count + new
+        rate = ema_rate(count - self.start_step, 1.0 - self.decay, self.warmup, self.gamma,
+                        self.power)
+        n = keras.ops.cast(new, "float32")
+        # 1 − d^n, exactly 0 when n = 0 (the averages do not move) and 1 when
+        # one of the n updates was a copy (k <= 1).
+        factor = keras.ops.where(n == 1.0, rate, 1.0 - keras.ops.power(1.0 - rate, n))
+        factor = keras.ops.where((n > 0.0) & (first <= 1), keras.ops.ones_like(factor), factor)
+        return factor, [updates, count]
 
 
 def running_mean(average, value, count):

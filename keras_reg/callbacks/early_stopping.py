@@ -6,7 +6,7 @@ import warnings
 import keras
 
 from keras_reg import _validation
-from keras_reg.callbacks import _arguments, _files, _messages, _random_state
+from keras_reg.callbacks import _arguments, _config, _files, _messages, _random_state
 from keras_reg.callbacks._backup import Backup
 from keras_reg.callbacks._monitor import monitored_value
 from keras_reg.callbacks._snapshot import make_snapshot
@@ -23,7 +23,7 @@ def _tracked(name, doc):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class EarlyStopping(keras.callbacks.Callback):
+class EarlyStopping(_config.ArgumentsConfig, keras.callbacks.Callback):
     """Stop when a monitored value stops improving; restore the best weights.
 
     The tutorial's algorithm (Prechelt, "Early Stopping — But When?", 1998):
@@ -217,24 +217,4 @@ class EarlyStopping(keras.callbacks.Callback):
     def _say(self, message):
         if self.verbose:
             _messages.print_msg(message)
-
-    def get_config(self):
-        return {
-            "monitor": self.monitor,
-            "mode": self.mode,
-            "patience": self.patience,
-            "min_delta": self.min_delta,
-            "min_delta_mode": self.min_delta_mode,
-            "baseline": self.baseline,
-            "start_from_epoch": self.start_from_epoch,
-            "restore_best_weights": self.restore_best_weights,
-            "smoothing": self.smoothing,
-            "snapshot": self.snapshot,
-            "backup_dir": self.backup_dir,
-            "verbose": self.verbose,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 

@@ -1,11 +1,11 @@
 """Exponential moving average of the weights, with warmup."""
 
 import keras
-import numpy as np
 
 from keras_reg import _validation
 from keras_reg._compat import training as _compat
-from keras_reg.callbacks import _arguments, _averaging
+from keras_reg.callbacks import _arguments, _averaging, _config
+from keras_reg.callbacks._swap import AverageSwap
 
 _LOW_PRECISION = ("float16", "bfloat16")
 
@@ -21,7 +21,7 @@ def _is_float(variable):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class ExponentialMovingAverage(keras.callbacks.Callback):
+class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback):
     """Keep an exponential moving average (EMA) of the weights; evaluate and
     finish with it.
 
@@ -59,10 +59,11 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
     ``EarlyStopping`` restoring an epoch: then training continues from them).
 
     The update runs at the start of the next batch (and before validation
-    and at the end of each epoch), compiled, without a host sync; the
-    average lives in memory, not in the model or optimizer, so saved files
-    are unchanged. It is not saved by ``BackupAndRestore``: after a resume the
-    average restarts from the resumed weights.
+    and at the end of each epoch) as one compiled call over all the averaged
+    weights, without a host sync; the average lives in memory, not in the
+    model or optimizer, so saved files are unchanged. It is not saved by
+    ``BackupAndRestore``: after a resume the average restarts from the
+    resumed weights.
 
     Args:
         decay: the decay ``d`` in ``[0, 1)``, e.g. 0.999 (a horizon of about
@@ -105,62 +106,54 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         self.update_every = _validation.check_positive_int(update_every, "update_every")
         self.average_non_trainable = bool(average_non_trainable)
         self.swap_on_epoch = bool(swap_on_epoch)
-        self._variables = None  # the averaged model variables
-        # (averages, last_updates, count) while no compiled update holds them.
+        self._swap = None  # the averaged variables (AverageSwap)
+        # (averages, scalars) while no compiled update holds them.
         self._state = None
-        self._update = None  # the compiled update (_compat.CompiledUpdate)
+        self._update = None  # the compiled update (_compat.AveragingUpdate)
         self._bound_to = None  # what it was made for: variables, counter, steps
-        self._in_model = False  # the model holds the averages
-        self._held = None  # training weights (NumPy) while it does
-        self._placed = None  # the averages put in the model when fit ended
+        self._placed = False  # fit ended with the averages put in the model
         self._pending = 0  # batches run since the last update
         self._for_test = False
 
     # -- the average -----------------------------------------------------------------
 
-    def _select(self, model):
-        weights = model.trainable_weights
-        if self.average_non_trainable:
-            weights = weights + [v for v in model.non_trainable_weights if _is_float(v)]
-        return weights
-
     def _start(self, model):
         """Begin a new average from the model's current weights."""
-        self._variables = self._select(model)
-        averages = [
-            keras.ops.cast(keras.ops.copy(v.value), _averaged_dtype(v)) for v in self._variables
-        ]
-        self._state = (averages, None, None)
+        variables = model.trainable_weights
+        if self.average_non_trainable:
+            variables = variables + [v for v in model.non_trainable_weights if _is_float(v)]
+        self._swap = AverageSwap(variables)
+        averages = [keras.ops.cast(keras.ops.copy(v.value), _averaged_dtype(v)) for v in variables]
+        self._state = (averages, None)
         self._update = self._bound_to = None
-        self._held = self._placed = None
+        self._placed = False
 
-    def _current_state(self):
-        return self._state if self._update is None else self._update.state[:3]
+    def _current_averages(self):
+        return self._state[0] if self._update is None else self._update.averages
 
     def _bind(self, model):
         """The compiled update for this fit: the one of the last fit if the
         model, its optimizer's counter and accumulation are the same."""
         counter, steps = _compat.update_counter(model.optimizer)
-        bound_to = ([id(v) for v in self._variables], id(counter), steps)
+        variables = self._swap.variables
+        bound_to = ([id(v) for v in variables], id(counter), steps)
         if self._update is not None and bound_to == self._bound_to:
             self._update.refresh(model)
             return
-        averages, last_updates, count = self._current_state()
-        if self._bound_to is None or bound_to[1] != self._bound_to[1]:
-            # A new optimizer (or the first fit): count its updates from now.
-            last_updates = keras.ops.floor_divide(
-                keras.ops.convert_to_tensor(counter), keras.ops.cast(steps, counter.dtype)
-            )
-            count = keras.ops.zeros_like(last_updates) if count is None else keras.ops.cast(
-                count, last_updates.dtype)
-        config = _averaging.ema_config(
-            self.decay, self.warmup, self.warmup_gamma, self.warmup_power, self.start_step
-        )
-        steps_tensor = keras.ops.convert_to_tensor(steps, "int32")
-        self._update = _compat.CompiledUpdate(
-            _averaging.ema_update, (averages, last_updates, count, steps_tensor, config),
-            self._variables + [counter], model,
-        )
+        if self._update is not None:
+            self._state = (self._update.averages, self._update.scalars)
+        averages, scalars = self._state
+        # A copy: the counter's own buffer is updated in place (or donated).
+        last_updates = keras.ops.floor_divide(keras.ops.copy(counter.value), steps)
+        if scalars is None:  # the first fit: count the updates from now
+            scalars = [last_updates, keras.ops.zeros_like(last_updates)]
+        elif self._bound_to is None or bound_to[1] != self._bound_to[1]:
+            # A new optimizer: count its updates from now, continuing the count.
+            scalars = [last_updates, keras.ops.cast(scalars[1], last_updates.dtype)]
+        schedule = _averaging.EMASchedule(self.decay, self.warmup, self.warmup_gamma,
+                                          self.warmup_power, self.start_step, steps)
+        self._update = _compat.AveragingUpdate(schedule, averages, scalars, variables, counter,
+                                               model)
         self._state, self._bound_to = None, bound_to
 
     def _advance(self):
@@ -175,51 +168,32 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
     def averages(self):
         """The averaged weights as NumPy arrays, in the order of
         ``variables``, or None before training."""
-        if self._variables is None:
+        if self._swap is None:
             return None
-        return [keras.ops.convert_to_numpy(a) for a in self._current_state()[0]]
+        return [keras.ops.convert_to_numpy(a) for a in self._current_averages()]
 
     @property
     def variables(self):
         """The model variables that are averaged (None before training)."""
-        return None if self._variables is None else list(self._variables)
-
-    # -- swapping ----------------------------------------------------------------
-
-    def _swap_in(self):
-        self._held = [keras.ops.convert_to_numpy(v) for v in self._variables]
-        # Through NumPy: the variable gets its own buffer (on JAX, sharing
-        # one with the average would let the next train step donate it).
-        for variable, average in zip(self._variables, self.averages):
-            variable.assign(average)
-        self._in_model = True
-
-    def _swap_out(self):
-        for variable, value in zip(self._variables, self._held):
-            variable.assign(value)
-        self._held = None
-        self._in_model = False
+        return None if self._swap is None else list(self._swap.variables)
 
     def _continue_training_weights(self):
         """At a later fit: put the training weights back if the model still
         holds the averages this callback left in it (or swapped in before a
         fit that did not end normally)."""
-        if self._placed is None:
-            if self._in_model:
-                self._swap_out()
-            return
-        current = [keras.ops.convert_to_numpy(v) for v in self._variables]
-        if all(np.array_equal(a, b) for a, b in zip(current, self._placed)):
-            self._swap_out()
-        self._held = self._placed = None
-        self._in_model = False
+        if self._swap.holds_average:
+            if not self._placed or self._swap.still_holds(self._current_averages()):
+                self._swap.take_out()
+            else:  # changed since: training continues from the new weights
+                self._swap = AverageSwap(self._swap.variables)
+        self._placed = False
 
     # -- callback hooks ----------------------------------------------------------
 
     def on_train_begin(self, logs=None):
         model = self.model
         known = {id(v) for v in model.weights}
-        if self._variables is None or any(id(v) not in known for v in self._variables):
+        if self._swap is None or any(id(v) not in known for v in self._swap.variables):
             self._start(model)
         else:
             self._continue_training_weights()
@@ -233,7 +207,7 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         batches = self.params.get("steps") if self.params else None
         if not self.start_step or not batches:
             return
-        done = int(keras.ops.convert_to_numpy(self._current_state()[2]))
+        done = int(keras.ops.convert_to_numpy(self._update.scalars[1]))
         run = self.params["epochs"] * batches // self._bound_to[2]
         if self.start_step >= done + run:
             raise ValueError(
@@ -251,50 +225,31 @@ class ExponentialMovingAverage(keras.callbacks.Callback):
         if self._update is None:
             return
         self._flush()
-        if not self._in_model:
-            self._swap_in()
+        if not self._swap.holds_average:
+            self._swap.put(self._current_averages())
             self._for_test = True
 
     def on_test_end(self, logs=None):
         if self._for_test:
-            self._swap_out()
+            self._swap.take_out()
             self._for_test = False
 
     def on_epoch_end(self, epoch, logs=None):
         self._flush()
-        if self.swap_on_epoch and not self._in_model:
-            self._swap_in()
+        if self.swap_on_epoch and not self._swap.holds_average:
+            self._swap.put(self._current_averages())
 
     def on_epoch_begin(self, epoch, logs=None):
-        if self._in_model:
-            self._swap_out()
+        if self._swap.holds_average:
+            self._swap.take_out()
 
     def on_train_end(self, logs=None):
         self._flush()
-        if self._in_model:
-            # Again: a callback listed before this one may have written the
-            # weights since the epoch ended; the last one to write wins.
-            for variable, average in zip(self._variables, self.averages):
-                variable.assign(average)
-        else:
-            self._swap_in()
-        self._placed = [keras.ops.convert_to_numpy(v) for v in self._variables]
-
-    def get_config(self):
-        return {
-            "decay": self.decay,
-            "warmup": self.warmup,
-            "warmup_gamma": self.warmup_gamma,
-            "warmup_power": self.warmup_power,
-            "start_step": self.start_step,
-            "update_every": self.update_every,
-            "average_non_trainable": self.average_non_trainable,
-            "swap_on_epoch": self.swap_on_epoch,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        # Again if the model holds them: a callback listed before this one
+        # may have written the weights since the epoch ended; the last one
+        # to write wins.
+        self._swap.put(self._current_averages())
+        self._placed = True
 
 
 def _check_positive(value, name):

@@ -5,7 +5,7 @@ import warnings
 import keras
 
 from keras_reg import _validation
-from keras_reg.callbacks import _arguments, _averaging, _files, _messages
+from keras_reg.callbacks import _arguments, _averaging, _config, _files, _messages
 from keras_reg.callbacks._snapshot import MemorySnapshot
 from keras_reg.callbacks._swa_backup import AverageBackup
 from keras_reg.callbacks.batch_norm import _batch_norm_layers, recompute_batch_norm_statistics
@@ -16,7 +16,7 @@ def _is_float(array):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-class StochasticWeightAveraging(keras.callbacks.Callback):
+class StochasticWeightAveraging(_config.ArgumentsConfig, keras.callbacks.Callback):
     """Average the weights of the last epochs (SWA); re-estimate BatchNorm.
 
     Izmailov et al.'s algorithm: from ``start_epoch`` on, at the end of every
@@ -79,6 +79,8 @@ class StochasticWeightAveraging(keras.callbacks.Callback):
         Izmailov, Podoprikhin, Garipov, Vetrov & Wilson, "Averaging Weights
         Leads to Wider Optima and Better Generalization", UAI 2018.
     """
+
+    NOT_IN_CONFIG = ("bn_data",)
 
     def __init__(self, start_epoch, swa_learning_rate=None, anneal_epochs=0,
                  anneal_strategy="linear", update_every=1, bn_data=None, bn_batch_size=32,
@@ -209,43 +211,30 @@ class StochasticWeightAveraging(keras.callbacks.Callback):
             self._backup.save(state, self._average)
 
     def on_train_end(self, logs=None):
-        if self.count == 0:
+        if self.count:
+            self._put_average()
+        else:
             warnings.warn(
                 f"StochasticWeightAveraging: training ended before epoch {self.start_epoch}, "
                 "where averaging starts; the model keeps its weights.",
                 stacklevel=2,
             )
-        else:
-            self._average.restore(self.model)
-            batches = 0
-            if self.bn_data is not None:
-                batches = recompute_batch_norm_statistics(
-                    self.model, self.bn_data, self.bn_batch_size, self.bn_steps
-                )
-            if self.verbose:
-                _messages.print_msg(
-                    f"StochasticWeightAveraging: the model holds the average of {self.count} "
-                    f"epochs' weights (up to epoch {self.last_update_epoch + 1}); BatchNorm "
-                    f"statistics re-estimated on {batches} batches."
-                )
         if self._initial_lr is not None:
             self.model.optimizer.learning_rate = self._initial_lr
         if self._backup is not None:
             self._backup.delete()
 
-    def get_config(self):
-        return {
-            "start_epoch": self.start_epoch,
-            "swa_learning_rate": self.swa_learning_rate,
-            "anneal_epochs": self.anneal_epochs,
-            "anneal_strategy": self.anneal_strategy,
-            "update_every": self.update_every,
-            "bn_batch_size": self.bn_batch_size,
-            "bn_steps": self.bn_steps,
-            "backup_dir": self.backup_dir,
-            "verbose": self.verbose,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+    def _put_average(self):
+        """The average into the model, then its BatchNorm statistics re-estimated."""
+        self._average.restore(self.model)
+        batches = 0
+        if self.bn_data is not None:
+            batches = recompute_batch_norm_statistics(
+                self.model, self.bn_data, self.bn_batch_size, self.bn_steps
+            )
+        if self.verbose:
+            _messages.print_msg(
+                f"StochasticWeightAveraging: the model holds the average of {self.count} "
+                f"epochs' weights (up to epoch {self.last_update_epoch + 1}); BatchNorm "
+                f"statistics re-estimated on {batches} batches."
+            )
