@@ -77,3 +77,11 @@ def check_backup_dir(backup_dir):
             f"created): {problem}. Received: backup_dir={backup_dir!r}."
         )
     return backup_dir
+
+
+def check_positive(value, name):
+    """A number > 0 (a warmup's γ or power)."""
+    value = _validation.check_non_negative(value, name)
+    if value == 0:
+        raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value!r}.")
+    return value

@@ -102,3 +102,18 @@ def swa_learning_rate(epoch, initial, swa, start_epoch, anneal_epochs, strategy)
     t = (epoch - begin + 1) / (anneal_epochs + 1)
     alpha = t if strategy == "linear" else (1.0 - math.cos(math.pi * t)) / 2.0
     return float(initial + (swa - initial) * alpha)
+
+
+_LOW_PRECISION = ("float16", "bfloat16")
+
+
+def averaged_dtype(variable):
+    """The dtype an average of ``variable`` is kept in: float32 for float16
+    and bfloat16 weights (an average of weights that move by 1e-4 per step
+    does not move in float16)."""
+    dtype = keras.backend.standardize_dtype(variable.dtype)
+    return "float32" if dtype in _LOW_PRECISION else dtype
+
+
+def is_float(variable):
+    return keras.backend.is_float_dtype(keras.backend.standardize_dtype(variable.dtype))

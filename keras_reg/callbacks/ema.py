@@ -7,18 +7,6 @@ from keras_reg._compat import training as _compat
 from keras_reg.callbacks import _arguments, _averaging, _config
 from keras_reg.callbacks._swap import AverageSwap
 
-_LOW_PRECISION = ("float16", "bfloat16")
-
-
-def _averaged_dtype(variable):
-    # A float16 average of weights that move by 1e-4 per step does not move.
-    dtype = keras.backend.standardize_dtype(variable.dtype)
-    return "float32" if dtype in _LOW_PRECISION else dtype
-
-
-def _is_float(variable):
-    return keras.backend.is_float_dtype(keras.backend.standardize_dtype(variable.dtype))
-
 
 @keras.saving.register_keras_serializable(package="keras_reg")
 class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback):
@@ -100,8 +88,8 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         super().__init__()
         self.decay = _validation.check_rate(decay, name="decay")
         self.warmup = bool(warmup)
-        self.warmup_gamma = _check_positive(warmup_gamma, "warmup_gamma")
-        self.warmup_power = _check_positive(warmup_power, "warmup_power")
+        self.warmup_gamma = _arguments.check_positive(warmup_gamma, "warmup_gamma")
+        self.warmup_power = _arguments.check_positive(warmup_power, "warmup_power")
         self.start_step = _arguments.check_count(start_step, "start_step")
         self.update_every = _validation.check_positive_int(update_every, "update_every")
         self.average_non_trainable = bool(average_non_trainable)
@@ -121,9 +109,11 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         """Begin a new average from the model's current weights."""
         variables = model.trainable_weights
         if self.average_non_trainable:
-            variables = variables + [v for v in model.non_trainable_weights if _is_float(v)]
+            variables = variables + [
+                v for v in model.non_trainable_weights if _averaging.is_float(v)]
         self._swap = AverageSwap(variables)
-        averages = [keras.ops.cast(keras.ops.copy(v.value), _averaged_dtype(v)) for v in variables]
+        averages = [keras.ops.cast(keras.ops.copy(v.value), _averaging.averaged_dtype(v))
+                    for v in variables]
         self._state = (averages, None)
         self._update = self._bound_to = None
         self._placed = False
@@ -250,10 +240,3 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         # to write wins.
         self._swap.put(self._current_averages())
         self._placed = True
-
-
-def _check_positive(value, name):
-    value = _validation.check_non_negative(value, name)
-    if value == 0:
-        raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value!r}.")
-    return value
