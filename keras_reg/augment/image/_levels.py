@@ -1,7 +1,6 @@
 """Transforms of pixel levels: solarize, posterize, equalize, auto-contrast
 (PIL's ImageOps, on 8-bit levels where PIL defines them so)."""
 
-from keras_reg._compat import augment as _compat
 from keras_reg.augment._params import Tensor, ops_for, per_sample
 from keras_reg.augment._params import value_range as _range
 from keras_reg.augment.image._color import float_images
@@ -133,23 +132,21 @@ def equalize(images: Tensor, value_range: tuple[float, float] = (0, 255)) -> Ten
     ops = ops_for(images)
     x = float_images(ops, images)
     value_range = _range(value_range)
-    # The counts come from one sort: every (image, channel) row offset by
-    # 256·row so rows do not mix; ``searchsorted`` counts the pixels below.
-    n, h, w, c = (ops.shape(x)[i] for i in range(4))
-    levels = ops.reshape(ops.transpose(_levels(ops, _unit(ops, x, value_range)), (0, 3, 1, 2)),
-                         (-1, h * w))
-    rows = ops.shape(levels)[0]
-    offset = 256.0 * ops.cast(ops.arange(rows), x.dtype)[:, None]
-    ordered = ops.sort(ops.reshape(levels + offset, (-1,)))
-    start = ops.cast(ops.arange(rows) * (h * w), x.dtype)[:, None]
-
-    def count_below(values, k):  # (rows, k) levels -> pixels of their row below them
-        found = _compat.searchsorted(ops, ordered, ops.reshape(values + offset, (-1,)))
-        return ops.reshape(ops.cast(found, x.dtype), (rows, k)) - start
-
-    below = count_below(levels, h * w)
-    step = ops.floor(count_below(ops.max(levels, axis=1, keepdims=True), 1) / 255.0)
-    mapped = ops.minimum(ops.floor((below + ops.floor(step / 2.0)) / ops.maximum(step, 1.0)), 255.0)
-    out = ops.transpose(ops.reshape(mapped / 255.0, (n, c, h, w)), (0, 2, 3, 1))
-    keep = ops.transpose(ops.reshape(step, (n, c, 1, 1)), (0, 2, 3, 1)) == 0
+    # One histogram for the batch: pixel (b, ., ., ch) at level q counts in
+    # bin 256·(b·C + ch) + q, so the (image, channel) rows do not mix.
+    n, c = ops.shape(x)[0], ops.shape(x)[3]
+    rows = n * c
+    row = ops.reshape(ops.arange(rows, dtype="int32"), (n, 1, 1, c))
+    bins = 256 * row + ops.cast(_levels(ops, _unit(ops, x, value_range)), "int32")
+    flat = ops.reshape(bins, (-1,))
+    counts = ops.reshape(ops.segment_sum(ops.ones_like(flat, dtype=x.dtype), flat,
+                                         num_segments=rows * 256), (rows, 256))
+    below = ops.cumsum(counts, axis=1) - counts  # pixels under each level
+    # Pixels under the highest level present (below is non-decreasing).
+    below_top = ops.max(ops.where(counts > 0, below, 0.0), axis=1, keepdims=True)
+    step = ops.floor(below_top / 255.0)
+    table = ops.minimum(ops.floor((below + ops.floor(step / 2.0)) / ops.maximum(step, 1.0)),
+                        255.0) / 255.0
+    out = ops.reshape(ops.take(ops.reshape(table, (-1,)), flat), ops.shape(x))
+    keep = ops.reshape(step, (n, 1, 1, c)) == 0
     return ops.where(keep, x, _from_unit(out, value_range))
