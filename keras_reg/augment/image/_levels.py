@@ -28,12 +28,12 @@ def solarize(images: Tensor, threshold: float | Tensor,
     where ``x >= threshold``, else ``x``.
 
     Args:
-        images: (batch, height, width, channels).
+        images: a batch, channels last, in ``value_range``.
         threshold: in the pixels' scale, a number or (batch,).
         value_range: (low, high) of the pixels.
 
     Returns:
-        float images of the same shape.
+        the solarized batch, as floats.
 
     Example:
 
@@ -55,12 +55,12 @@ def posterize(images: Tensor, bits: float | Tensor,
     for the level ``q = floor(255.999 · (x - low) / (high - low))``.
 
     Args:
-        images: (batch, height, width, channels).
+        images: (batch, height, width, channels) in ``value_range``.
         bits: ``b`` in [1, 8], a number or (batch,).
-        value_range: (low, high) of the pixels.
+        value_range: the pixels' (low, high).
 
     Returns:
-        float images of the same shape, on multiples of ``2^(8-b)/255`` of the range.
+        floats on multiples of ``2^(8-b)/255`` of the range, shaped as ``images``.
 
     Example:
 
@@ -83,11 +83,11 @@ def auto_contrast(images: Tensor, value_range: tuple[float, float] = (0, 255)) -
     the full value range (a constant channel is left as it is).
 
     Args:
-        images: (batch, height, width, channels).
-        value_range: (low, high) of the pixels.
+        images: channels-last batch; each (image, channel) is stretched alone.
+        value_range: the range stretched to, that of the input pixels.
 
     Returns:
-        float images of the same shape.
+        the stretched batch (float).
 
     Example:
 
@@ -115,11 +115,11 @@ def equalize(images: Tensor, value_range: tuple[float, float] = (0, 255)) -> Ten
     channel with ``step = 0`` (nearly one level) is left as it is.
 
     Args:
-        images: (batch, height, width, channels).
-        value_range: (low, high) of the pixels.
+        images: a channels-last batch; the histograms are per image and channel.
+        value_range: (low, high): the pixels' range, mapped onto 256 levels.
 
     Returns:
-        float images of the same shape.
+        the equalized batch in ``value_range``, as floats.
 
     Example:
 
