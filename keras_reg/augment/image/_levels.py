@@ -1,7 +1,6 @@
 """Transforms of pixel levels: solarize, posterize, equalize, auto-contrast
 (PIL's ImageOps, on 8-bit levels where PIL defines them so)."""
 
-from keras_reg._compat import augment as _compat
 from keras_reg.augment._params import Tensor, ops_for, per_sample
 from keras_reg.augment._params import value_range as _range
 from keras_reg.augment.image._color import float_images
@@ -29,12 +28,12 @@ def solarize(images: Tensor, threshold: float | Tensor,
     where ``x >= threshold``, else ``x``.
 
     Args:
-        images: (batch, height, width, channels).
+        images: a batch, channels last, in ``value_range``.
         threshold: in the pixels' scale, a number or (batch,).
         value_range: (low, high) of the pixels.
 
     Returns:
-        float images of the same shape.
+        the solarized batch, as floats.
 
     Example:
 
@@ -56,12 +55,12 @@ def posterize(images: Tensor, bits: float | Tensor,
     for the level ``q = floor(255.999 · (x - low) / (high - low))``.
 
     Args:
-        images: (batch, height, width, channels).
+        images: (batch, height, width, channels) in ``value_range``.
         bits: ``b`` in [1, 8], a number or (batch,).
-        value_range: (low, high) of the pixels.
+        value_range: the pixels' (low, high).
 
     Returns:
-        float images of the same shape, on multiples of ``2^(8-b)/255`` of the range.
+        floats on multiples of ``2^(8-b)/255`` of the range, shaped as ``images``.
 
     Example:
 
@@ -84,11 +83,11 @@ def auto_contrast(images: Tensor, value_range: tuple[float, float] = (0, 255)) -
     the full value range (a constant channel is left as it is).
 
     Args:
-        images: (batch, height, width, channels).
-        value_range: (low, high) of the pixels.
+        images: channels-last batch; each (image, channel) is stretched alone.
+        value_range: the range stretched to, that of the input pixels.
 
     Returns:
-        float images of the same shape.
+        the stretched batch (float).
 
     Example:
 
@@ -116,11 +115,11 @@ def equalize(images: Tensor, value_range: tuple[float, float] = (0, 255)) -> Ten
     channel with ``step = 0`` (nearly one level) is left as it is.
 
     Args:
-        images: (batch, height, width, channels).
-        value_range: (low, high) of the pixels.
+        images: a channels-last batch; the histograms are per image and channel.
+        value_range: (low, high): the pixels' range, mapped onto 256 levels.
 
     Returns:
-        float images of the same shape.
+        the equalized batch in ``value_range``, as floats.
 
     Example:
 
@@ -133,23 +132,21 @@ def equalize(images: Tensor, value_range: tuple[float, float] = (0, 255)) -> Ten
     ops = ops_for(images)
     x = float_images(ops, images)
     value_range = _range(value_range)
-    # The counts come from one sort: every (image, channel) row offset by
-    # 256·row so rows do not mix; ``searchsorted`` counts the pixels below.
-    n, h, w, c = (ops.shape(x)[i] for i in range(4))
-    levels = ops.reshape(ops.transpose(_levels(ops, _unit(ops, x, value_range)), (0, 3, 1, 2)),
-                         (-1, h * w))
-    rows = ops.shape(levels)[0]
-    offset = 256.0 * ops.cast(ops.arange(rows), x.dtype)[:, None]
-    ordered = ops.sort(ops.reshape(levels + offset, (-1,)))
-    start = ops.cast(ops.arange(rows) * (h * w), x.dtype)[:, None]
-
-    def count_below(values, k):  # (rows, k) levels -> pixels of their row below them
-        found = _compat.searchsorted(ops, ordered, ops.reshape(values + offset, (-1,)))
-        return ops.reshape(ops.cast(found, x.dtype), (rows, k)) - start
-
-    below = count_below(levels, h * w)
-    step = ops.floor(count_below(ops.max(levels, axis=1, keepdims=True), 1) / 255.0)
-    mapped = ops.minimum(ops.floor((below + ops.floor(step / 2.0)) / ops.maximum(step, 1.0)), 255.0)
-    out = ops.transpose(ops.reshape(mapped / 255.0, (n, c, h, w)), (0, 2, 3, 1))
-    keep = ops.transpose(ops.reshape(step, (n, c, 1, 1)), (0, 2, 3, 1)) == 0
+    # One histogram for the batch: pixel (b, ., ., ch) at level q counts in
+    # bin 256·(b·C + ch) + q, so the (image, channel) rows do not mix.
+    n, c = ops.shape(x)[0], ops.shape(x)[3]
+    rows = n * c
+    row = ops.reshape(ops.arange(rows, dtype="int32"), (n, 1, 1, c))
+    bins = 256 * row + ops.cast(_levels(ops, _unit(ops, x, value_range)), "int32")
+    flat = ops.reshape(bins, (-1,))
+    counts = ops.reshape(ops.segment_sum(ops.ones_like(flat, dtype=x.dtype), flat,
+                                         num_segments=rows * 256), (rows, 256))
+    below = ops.cumsum(counts, axis=1) - counts  # pixels under each level
+    # Pixels under the highest level present (below is non-decreasing).
+    below_top = ops.max(ops.where(counts > 0, below, 0.0), axis=1, keepdims=True)
+    step = ops.floor(below_top / 255.0)
+    table = ops.minimum(ops.floor((below + ops.floor(step / 2.0)) / ops.maximum(step, 1.0)),
+                        255.0) / 255.0
+    out = ops.reshape(ops.take(ops.reshape(table, (-1,)), flat), ops.shape(x))
+    keep = ops.reshape(step, (n, 1, 1, c)) == 0
     return ops.where(keep, x, _from_unit(out, value_range))

@@ -113,13 +113,13 @@ class AugMix(ImageAugmentationLayer):
         alpha: ``> 0``, the Dirichlet and Beta parameter (the paper: 1).
         all_ops: add the four colour operations (off in the paper, whose
             test corruptions they overlap).
-        value_range: (low, high) of the input pixels.
-        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+        value_range: the pixels' (low, high), kept in the output.
+        seed: int, seeds the layer's ``keras.random.SeedGenerator``.
 
     Call arguments:
-        data: images (batch, h, w, c) or one image, or a dict
-            ``{"images": ..., "labels": ...}``.
-        training: augment only when true.
+        data: a batch of images (channels last), a single image, or
+            ``{"images": ..., "labels": ...}`` (labels pass unchanged).
+        training: AugMix applies in training only.
 
     The transformation: ``{"operation": (batch, width, 3)`` indices into
     the operation names (``-1``: no step), ``"level"``, ``"sign"`` (same
