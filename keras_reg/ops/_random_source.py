@@ -121,16 +121,20 @@ def bernoulli_keep(inputs, shape, rate, seed):
     return ops.greater_equal(uniform, rate)
 
 
-def normal_noise(inputs, mean, stddev, seed):
-    """``mean + stddev · z`` with ``z ~ N(0, 1)`` of the shape and dtype of
-    ``inputs`` (whose execution mode picks the source)."""
-    shape, dtype = ops.shape(inputs), inputs.dtype
+def scale_by_normal_noise(inputs, mean, stddev, seed):
+    """``inputs · (mean + stddev · z)`` with ``z ~ N(0, 1)`` of the shape of
+    ``inputs`` (whose execution mode picks the source), in its dtype."""
     source = normal_source(inputs)
+    if source == BOX_MULLER:
+        return _hash_normal.scale_by_box_muller(inputs, mean, stddev, seed)
+    shape, dtype = ops.shape(inputs), inputs.dtype
     if source == NATIVE:
         seed = _compat_random.seed_for_keras_random(seed)
-        return keras.random.normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
-    draw = _hash_normal.table_normal if source == TABLE else _hash_normal.box_muller_normal
-    return ops.cast(ops.add(ops.multiply(draw(shape, seed), stddev), mean), dtype)
+        noise = keras.random.normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
+    else:
+        z = _hash_normal.table_normal(shape, seed)
+        noise = ops.cast(ops.add(ops.multiply(z, stddev), mean), dtype)
+    return ops.multiply(inputs, noise)
 
 
 def resolve_noise_shape(inputs, noise_shape):
