@@ -1,8 +1,8 @@
 import keras
 
-from keras_reg import _validation, ops
+from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
-from keras_reg.ops._drop_block import check_drop_block_input
+from keras_reg.ops._drop_block import apply_drop_block_2d, check_drop_block_input
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -72,7 +72,7 @@ class DropBlock2D(DropoutBase):
         check_drop_block_input(shape, self.data_format, type(self).__name__)
 
     def _apply(self, inputs):
-        return ops.drop_block_2d(
+        return apply_drop_block_2d(
             inputs, self.rate, self.block_size, self.data_format, self.seed_generator
         )
 

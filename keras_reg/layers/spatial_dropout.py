@@ -2,8 +2,9 @@
 
 import keras
 
-from keras_reg import _validation, ops
+from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
+from keras_reg.ops._spatial_dropout import apply_spatial_dropout
 
 
 class _SpatialDropout(DropoutBase):
@@ -21,7 +22,7 @@ class _SpatialDropout(DropoutBase):
         _validation.check_rank(shape, self._rank, type(self).__name__)
 
     def _apply(self, inputs):
-        return ops.spatial_dropout(inputs, self.rate, self.data_format, self.seed_generator)
+        return apply_spatial_dropout(inputs, self.rate, self.data_format, self.seed_generator)
 
     def get_config(self):
         base_config = super().get_config()

@@ -59,6 +59,10 @@ def drop_path(
     _checks.check_min_rank(inputs.shape, 1, NAME, "the first axis is the batch")
     if rate == 0:
         return inputs
-    shape = keras.ops.shape(inputs)
-    noise_shape = (shape[0],) + (1,) * (len(shape) - 1)
+    return apply_drop_path(inputs, rate, seed)
+
+
+def apply_drop_path(inputs, rate, seed):
+    """``drop_path`` of checked arguments and ``rate > 0``."""
+    noise_shape = (keras.ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
     return inverted_dropout(inputs, rate, seed, noise_shape)

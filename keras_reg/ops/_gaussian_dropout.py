@@ -52,4 +52,9 @@ def gaussian_dropout(
     inputs, rate, seed, _ = _checks.check_call(NAME, inputs, rate, seed)
     if rate == 0:
         return inputs
+    return apply_gaussian_dropout(inputs, rate, seed)
+
+
+def apply_gaussian_dropout(inputs, rate, seed):
+    """``gaussian_dropout`` of checked arguments and ``rate > 0``."""
     return scale_by_normal_noise(inputs, 1.0, math.sqrt(rate / (1.0 - rate)), seed)

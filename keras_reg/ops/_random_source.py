@@ -118,7 +118,7 @@ def bernoulli_keep(inputs, shape, rate, seed):
     uniform = keras.random.uniform(
         shape, dtype="float32", seed=_compat_random.seed_for_keras_random(seed)
     )
-    return ops.greater_equal(uniform, rate)
+    return uniform >= rate
 
 
 def scale_by_normal_noise(inputs, mean, stddev, seed):
@@ -151,10 +151,12 @@ def inverted_dropout(inputs, rate, seed, noise_shape=None):
     The factor ``cast(keep) / (1 - rate)`` is formed on the mask's own shape
     and then multiplied in. No ``where``: a broadcasting ``where`` is 2x slower
     on TensorFlow graphs, and a CPU ``torch.where`` over 3.2 M elements costs
-    ~12 ms, as much as the whole hash (benchmarks/RESULTS.md). As in
+    ~12 ms, as much as the whole hash (benchmarks/RESULTS.md). The
+    arithmetic is Python operators on the backend tensors, which trace to the
+    same ops as ``keras.ops`` but skip its per-call conversions (~10 µs per
+    op in torch eager, ~60 µs in JAX eager: most of a small eager call). As in
     ``tf.nn.dropout``, a dropped non-finite input becomes NaN (not 0), so a
     numerical problem is not hidden by the mask.
     """
     keep = bernoulli_keep(inputs, resolve_noise_shape(inputs, noise_shape), rate, seed)
-    factor = ops.multiply(ops.cast(keep, inputs.dtype), 1.0 / (1.0 - rate))
-    return ops.multiply(inputs, factor)
+    return inputs * (ops.cast(keep, inputs.dtype) * (1.0 / (1.0 - rate)))

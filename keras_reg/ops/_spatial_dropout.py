@@ -64,5 +64,10 @@ def spatial_dropout(
     _checks.check_min_rank(inputs.shape, 3, NAME, "batch, spatial axes and channels")
     if rate == 0:
         return inputs
+    return apply_spatial_dropout(inputs, rate, data_format, seed)
+
+
+def apply_spatial_dropout(inputs, rate, data_format, seed):
+    """``spatial_dropout`` of checked arguments and ``rate > 0``."""
     noise_shape = spatial_noise_shape(keras.ops.shape(inputs), data_format)
     return inverted_dropout(inputs, rate, seed, noise_shape)
