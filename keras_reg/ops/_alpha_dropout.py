@@ -55,7 +55,8 @@ def alpha_dropout(
             or ``None``, as in ``keras_reg.ops.dropout``.
 
     Returns:
-        A tensor of the shape and dtype of ``inputs``.
+        A tensor of the shape and dtype of ``inputs``: ``a·x + b`` where a
+        unit is kept, ``a·α' + b`` where it is dropped.
 
     Example:
 

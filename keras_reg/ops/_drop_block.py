@@ -76,7 +76,8 @@ def drop_block_2d(
             or ``None``, as in ``keras_reg.ops.dropout``.
 
     Returns:
-        A tensor of the shape and dtype of ``inputs``.
+        A tensor of the shape and dtype of ``inputs``: the blocks zeroed, the
+        rest scaled by ``numel(mask) / sum(mask)``.
 
     Example:
 

@@ -34,7 +34,8 @@ def drop_path(
             or ``None``, as in ``keras_reg.ops.dropout``.
 
     Returns:
-        A tensor of the shape and dtype of ``inputs``.
+        A tensor of the shape and dtype of ``inputs``: each sample either
+        zeroed or scaled by ``1 / (1 - p)``.
 
     Example:
 

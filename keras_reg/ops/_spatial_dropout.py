@@ -46,7 +46,8 @@ def spatial_dropout(
             or ``None``, as in ``keras_reg.ops.dropout``.
 
     Returns:
-        A tensor of the shape and dtype of ``inputs``.
+        A tensor of the shape and dtype of ``inputs``: each feature map either
+        zeroed or scaled by ``1 / (1 - p)``.
 
     Example:
 
