@@ -18,8 +18,11 @@ from keras_reg.ops import _checks
 
 class DropoutBase(keras.layers.Layer):
     """Shared plumbing; a subclass stores its arguments and implements
-    ``_apply(inputs)`` (one call of its ``keras_reg.ops`` function) and, where
-    its inputs have a required shape, ``_check_shape(shape)``."""
+    ``_apply(inputs)`` and, where its inputs have a required shape,
+    ``_check_shape(shape)``. ``_apply`` calls the unchecked core of its
+    ``keras_reg.ops`` function (``apply_*``): the arguments were checked when
+    the layer was created and the inputs by ``_check_inputs``, so a call does
+    not check them again (a few µs of a small eager call)."""
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         # Dropout only masks and rescales: it has no weights whose dtype the
@@ -38,6 +41,8 @@ class DropoutBase(keras.layers.Layer):
     def call(self, inputs, training: bool = False):
         self._check_inputs(inputs)
         if training and self.rate > 0:
+            if not keras.ops.is_tensor(inputs):  # NumPy, e.g. through stateless_call
+                inputs = keras.ops.convert_to_tensor(inputs)
             return self._apply(inputs)
         return inputs
 

@@ -1,7 +1,7 @@
 import keras
 
-from keras_reg import ops
 from keras_reg.layers._base import NoiseShapeDropoutBase
+from keras_reg.ops._alpha_dropout import apply_alpha_dropout
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -51,4 +51,4 @@ class AlphaDropout(NoiseShapeDropoutBase):
     """
 
     def _apply(self, inputs):
-        return ops.alpha_dropout(inputs, self.rate, self.noise_shape, self.seed_generator)
+        return apply_alpha_dropout(inputs, self.rate, self.noise_shape, self.seed_generator)

@@ -1,8 +1,8 @@
 import keras
 
-from keras_reg import _validation, ops
+from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
-from keras_reg.ops._drop_block import check_drop_block_input
+from keras_reg.ops._drop_block import apply_drop_block_2d, check_drop_block_input
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -28,11 +28,11 @@ class DropBlock2D(DropoutBase):
     Args:
         rate: target fraction ``p`` of units to drop, a float in ``[0, 1)``
             (the paper's ``1 - keep_prob``).
-        block_size: side of the square block, an int >= 1; ``1`` is
-            element-wise dropout with the batch-level rescaling. A block
-            larger than the map is clamped to it, per axis.
-        data_format: ``"channels_last"`` ``(batch, H, W, C)`` or
-            ``"channels_first"`` ``(batch, C, H, W)``; ``None`` uses
+        block_size: an int >= 1, the side of the square blocks of zeros
+            (clamped, per axis, to a smaller map); ``1`` gives element-wise
+            dropout with the batch-level rescaling.
+        data_format: ``"channels_last"`` for inputs ``(batch, H, W, C)``,
+            ``"channels_first"`` for ``(batch, C, H, W)``, or ``None`` for
             ``keras.config.image_data_format()``.
         seed: int in ``[0, 2**31 - 1]`` seeding the layer's
             ``keras.random.SeedGenerator``, or ``None`` for a random seed.
@@ -72,7 +72,7 @@ class DropBlock2D(DropoutBase):
         check_drop_block_input(shape, self.data_format, type(self).__name__)
 
     def _apply(self, inputs):
-        return ops.drop_block_2d(
+        return apply_drop_block_2d(
             inputs, self.rate, self.block_size, self.data_format, self.seed_generator
         )
 

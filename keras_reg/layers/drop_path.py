@@ -1,9 +1,10 @@
 import keras
 import numpy as np
 
-from keras_reg import _validation, ops
+from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
 from keras_reg.ops import _checks
+from keras_reg.ops._drop_path import apply_drop_path
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -51,7 +52,7 @@ class DropPath(DropoutBase):
         _checks.check_min_rank(shape, 1, type(self).__name__, "the first axis is the batch")
 
     def _apply(self, inputs):
-        return ops.drop_path(inputs, self.rate, self.seed_generator)
+        return apply_drop_path(inputs, self.rate, self.seed_generator)
 
 
 # The name TensorFlow Addons and many papers use for the same layer.

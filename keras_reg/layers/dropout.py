@@ -1,7 +1,7 @@
 import keras
 
-from keras_reg import ops
 from keras_reg.layers._base import NoiseShapeDropoutBase
+from keras_reg.ops._random_source import inverted_dropout
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -54,4 +54,4 @@ class Dropout(NoiseShapeDropoutBase):
     """
 
     def _apply(self, inputs):
-        return ops.dropout(inputs, self.rate, self.noise_shape, self.seed_generator)
+        return inverted_dropout(inputs, self.rate, self.seed_generator, self.noise_shape)

@@ -1,7 +1,7 @@
 import keras
 
-from keras_reg import ops
 from keras_reg.layers._base import DropoutBase
+from keras_reg.ops._gaussian_dropout import apply_gaussian_dropout
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -46,4 +46,4 @@ class GaussianDropout(DropoutBase):
     """
 
     def _apply(self, inputs):
-        return ops.gaussian_dropout(inputs, self.rate, self.seed_generator)
+        return apply_gaussian_dropout(inputs, self.rate, self.seed_generator)

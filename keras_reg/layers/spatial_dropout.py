@@ -2,8 +2,9 @@
 
 import keras
 
-from keras_reg import _validation, ops
+from keras_reg import _validation
 from keras_reg.layers._base import DropoutBase
+from keras_reg.ops._spatial_dropout import apply_spatial_dropout
 
 
 class _SpatialDropout(DropoutBase):
@@ -21,7 +22,7 @@ class _SpatialDropout(DropoutBase):
         _validation.check_rank(shape, self._rank, type(self).__name__)
 
     def _apply(self, inputs):
-        return ops.spatial_dropout(inputs, self.rate, self.data_format, self.seed_generator)
+        return apply_spatial_dropout(inputs, self.rate, self.data_format, self.seed_generator)
 
     def get_config(self):
         base_config = super().get_config()
@@ -68,30 +69,28 @@ _DOC = """Spatial dropout for {dims} feature maps (inputs of rank {rank}).
     """
 
 
+def _doc(rank, spatial_axes, example):
+    """``_DOC`` for the layer of inputs ``(batch, *spatial_axes, channels)``."""
+    axes = ", ".join(spatial_axes)
+    return _DOC.format(
+        dims=f"{rank - 2}-D", rank=rank, name=f"SpatialDropout{rank - 2}D", example=example,
+        last=f"``(batch, {axes}, channels)``", first=f"``(batch, channels, {axes})``",
+    )
+
+
 @keras.saving.register_keras_serializable(package="keras_reg")
 class SpatialDropout1D(_SpatialDropout):
-    __doc__ = _DOC.format(
-        dims="1-D", rank=3, name="SpatialDropout1D", example="(8, 100, 16)",
-        last="``(batch, steps, channels)``", first="``(batch, channels, steps)``",
-    )
+    __doc__ = _doc(3, ["steps"], "(8, 100, 16)")
     _rank = 3
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
 class SpatialDropout2D(_SpatialDropout):
-    __doc__ = _DOC.format(
-        dims="2-D", rank=4, name="SpatialDropout2D", example="(8, 32, 32, 16)",
-        last="``(batch, height, width, channels)``",
-        first="``(batch, channels, height, width)``",
-    )
+    __doc__ = _doc(4, ["height", "width"], "(8, 32, 32, 16)")
     _rank = 4
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
 class SpatialDropout3D(_SpatialDropout):
-    __doc__ = _DOC.format(
-        dims="3-D", rank=5, name="SpatialDropout3D", example="(4, 8, 16, 16, 8)",
-        last="``(batch, d1, d2, d3, channels)``",
-        first="``(batch, channels, d1, d2, d3)``",
-    )
+    __doc__ = _doc(5, ["d1", "d2", "d3"], "(4, 8, 16, 16, 8)")
     _rank = 5

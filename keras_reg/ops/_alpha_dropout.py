@@ -55,7 +55,8 @@ def alpha_dropout(
             or ``None``, as in ``keras_reg.ops.dropout``.
 
     Returns:
-        A tensor of the shape and dtype of ``inputs``.
+        A tensor of the shape and dtype of ``inputs``: ``a·x + b`` where a
+        unit is kept, ``a·α' + b`` where it is dropped.
 
     Example:
 
@@ -70,10 +71,16 @@ def alpha_dropout(
     inputs, rate, seed, noise_shape = _checks.check_call(NAME, inputs, rate, seed, noise_shape)
     if rate == 0:
         return inputs
+    return apply_alpha_dropout(inputs, rate, noise_shape, seed)
+
+
+def apply_alpha_dropout(inputs, rate, noise_shape, seed):
+    """``alpha_dropout`` of checked arguments and ``rate > 0`` (the layer's
+    call, whose arguments were checked when it was created)."""
     keep = bernoulli_keep(inputs, resolve_noise_shape(inputs, noise_shape), rate, seed)
     a, b = alpha_dropout_affine(rate)
     # y = a·(x·d + α'(1 - d)) + b = (x - α')·(a·d) + (a·α' + b): multiplies, no
-    # `where` (a CPU torch.where costs as much as the whole mask).
-    gain = keras.ops.multiply(keras.ops.cast(keep, inputs.dtype), a)
-    shifted = keras.ops.subtract(inputs, ALPHA_PRIME)
-    return keras.ops.add(keras.ops.multiply(shifted, gain), a * ALPHA_PRIME + b)
+    # `where` (a CPU torch.where costs as much as the whole mask); operators,
+    # not keras.ops, as in `inverted_dropout`.
+    gain = keras.ops.cast(keep, inputs.dtype) * a
+    return (inputs - ALPHA_PRIME) * gain + (a * ALPHA_PRIME + b)

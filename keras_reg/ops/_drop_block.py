@@ -76,7 +76,8 @@ def drop_block_2d(
             or ``None``, as in ``keras_reg.ops.dropout``.
 
     Returns:
-        A tensor of the shape and dtype of ``inputs``.
+        A tensor of the shape and dtype of ``inputs``: the blocks zeroed, the
+        rest scaled by ``numel(mask) / sum(mask)``.
 
     Example:
 
@@ -93,10 +94,16 @@ def drop_block_2d(
     block_size = _validation.check_positive_int(block_size, "block_size")
     data_format = _validation.check_data_format(data_format)
     check_drop_block_input(inputs.shape, data_format, NAME)
-    batch, channels = inputs.shape[0], inputs.shape[-1 if data_format == "channels_last" else 1]
-    if rate == 0 or batch == 0 or channels == 0:
-        return inputs  # nothing to drop (torch's max_pool refuses 0 channels)
+    if rate == 0:
+        return inputs
+    return apply_drop_block_2d(inputs, rate, block_size, data_format, seed)
 
+
+def apply_drop_block_2d(inputs, rate, block_size, data_format, seed):
+    """``drop_block_2d`` of checked arguments and ``rate > 0``."""
+    batch, channels = inputs.shape[0], inputs.shape[-1 if data_format == "channels_last" else 1]
+    if batch == 0 or channels == 0:
+        return inputs  # nothing to drop (torch's max_pool refuses 0 channels)
     ops = keras.ops
     shape = ops.shape(inputs)
     height, width = spatial_size(inputs.shape, data_format)
@@ -128,8 +135,10 @@ def drop_block_2d(
         )
     keep = 1.0 - dropped
     # Rescale by numel / sum(keep); the floor only matters if all is dropped.
-    scale = 1.0 / ops.maximum(ops.mean(keep), 1e-12)
-    return inputs * ops.cast(keep * scale, inputs.dtype)
+    factor = keep * (1.0 / ops.maximum(ops.mean(keep), 1e-12))
+    if keras.backend.standardize_dtype(inputs.dtype) != "float32":
+        factor = ops.cast(factor, inputs.dtype)
+    return inputs * factor
 
 
 def _zero_border(x, axis, width):

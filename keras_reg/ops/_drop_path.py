@@ -34,7 +34,8 @@ def drop_path(
             or ``None``, as in ``keras_reg.ops.dropout``.
 
     Returns:
-        A tensor of the shape and dtype of ``inputs``.
+        A tensor of the shape and dtype of ``inputs``: each sample either
+        zeroed or scaled by ``1 / (1 - p)``.
 
     Example:
 
@@ -59,6 +60,10 @@ def drop_path(
     _checks.check_min_rank(inputs.shape, 1, NAME, "the first axis is the batch")
     if rate == 0:
         return inputs
-    shape = keras.ops.shape(inputs)
-    noise_shape = (shape[0],) + (1,) * (len(shape) - 1)
+    return apply_drop_path(inputs, rate, seed)
+
+
+def apply_drop_path(inputs, rate, seed):
+    """``drop_path`` of checked arguments and ``rate > 0``."""
+    noise_shape = (keras.ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
     return inverted_dropout(inputs, rate, seed, noise_shape)

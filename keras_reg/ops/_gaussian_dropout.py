@@ -4,7 +4,7 @@ from typing import Any
 import keras
 
 from keras_reg.ops import _checks
-from keras_reg.ops._random_source import normal_noise
+from keras_reg.ops._random_source import scale_by_normal_noise
 
 NAME = "keras_reg.ops.gaussian_dropout"
 
@@ -52,4 +52,9 @@ def gaussian_dropout(
     inputs, rate, seed, _ = _checks.check_call(NAME, inputs, rate, seed)
     if rate == 0:
         return inputs
-    return inputs * normal_noise(inputs, 1.0, math.sqrt(rate / (1.0 - rate)), seed)
+    return apply_gaussian_dropout(inputs, rate, seed)
+
+
+def apply_gaussian_dropout(inputs, rate, seed):
+    """``gaussian_dropout`` of checked arguments and ``rate > 0``."""
+    return scale_by_normal_noise(inputs, 1.0, math.sqrt(rate / (1.0 - rate)), seed)

@@ -118,19 +118,23 @@ def bernoulli_keep(inputs, shape, rate, seed):
     uniform = keras.random.uniform(
         shape, dtype="float32", seed=_compat_random.seed_for_keras_random(seed)
     )
-    return ops.greater_equal(uniform, rate)
+    return uniform >= rate
 
 
-def normal_noise(inputs, mean, stddev, seed):
-    """``mean + stddev · z`` with ``z ~ N(0, 1)`` of the shape and dtype of
-    ``inputs`` (whose execution mode picks the source)."""
-    shape, dtype = ops.shape(inputs), inputs.dtype
+def scale_by_normal_noise(inputs, mean, stddev, seed):
+    """``inputs · (mean + stddev · z)`` with ``z ~ N(0, 1)`` of the shape of
+    ``inputs`` (whose execution mode picks the source), in its dtype."""
     source = normal_source(inputs)
+    if source == BOX_MULLER:
+        return _hash_normal.scale_by_box_muller(inputs, mean, stddev, seed)
+    shape, dtype = ops.shape(inputs), inputs.dtype
     if source == NATIVE:
         seed = _compat_random.seed_for_keras_random(seed)
-        return keras.random.normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
-    draw = _hash_normal.table_normal if source == TABLE else _hash_normal.box_muller_normal
-    return ops.cast(ops.add(ops.multiply(draw(shape, seed), stddev), mean), dtype)
+        noise = keras.random.normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
+    else:
+        z = _hash_normal.table_normal(shape, seed)
+        noise = ops.cast(ops.add(ops.multiply(z, stddev), mean), dtype)
+    return ops.multiply(inputs, noise)
 
 
 def resolve_noise_shape(inputs, noise_shape):
@@ -147,10 +151,12 @@ def inverted_dropout(inputs, rate, seed, noise_shape=None):
     The factor ``cast(keep) / (1 - rate)`` is formed on the mask's own shape
     and then multiplied in. No ``where``: a broadcasting ``where`` is 2x slower
     on TensorFlow graphs, and a CPU ``torch.where`` over 3.2 M elements costs
-    ~12 ms, as much as the whole hash (benchmarks/RESULTS.md). As in
+    ~12 ms, as much as the whole hash (benchmarks/RESULTS.md). The
+    arithmetic is Python operators on the backend tensors, which trace to the
+    same ops as ``keras.ops`` but skip its per-call conversions (~10 µs per
+    op in torch eager, ~60 µs in JAX eager: most of a small eager call). As in
     ``tf.nn.dropout``, a dropped non-finite input becomes NaN (not 0), so a
     numerical problem is not hidden by the mask.
     """
     keep = bernoulli_keep(inputs, resolve_noise_shape(inputs, noise_shape), rate, seed)
-    factor = ops.multiply(ops.cast(keep, inputs.dtype), 1.0 / (1.0 - rate))
-    return ops.multiply(inputs, factor)
+    return inputs * (ops.cast(keep, inputs.dtype) * (1.0 / (1.0 - rate)))

@@ -46,7 +46,8 @@ def spatial_dropout(
             or ``None``, as in ``keras_reg.ops.dropout``.
 
     Returns:
-        A tensor of the shape and dtype of ``inputs``.
+        A tensor of the shape and dtype of ``inputs``: each feature map either
+        zeroed or scaled by ``1 / (1 - p)``.
 
     Example:
 
@@ -64,5 +65,10 @@ def spatial_dropout(
     _checks.check_min_rank(inputs.shape, 3, NAME, "batch, spatial axes and channels")
     if rate == 0:
         return inputs
+    return apply_spatial_dropout(inputs, rate, data_format, seed)
+
+
+def apply_spatial_dropout(inputs, rate, data_format, seed):
+    """``spatial_dropout`` of checked arguments and ``rate > 0``."""
     noise_shape = spatial_noise_shape(keras.ops.shape(inputs), data_format)
     return inverted_dropout(inputs, rate, seed, noise_shape)

@@ -15,7 +15,7 @@ import pytest
 
 from keras_reg import layers
 from keras_reg.ops import _hash_normal, _hash_random, _random_source
-from tests.helpers import to_numpy
+from tests.helpers import Z_BOUND, to_numpy
 
 M1, M2 = np.uint32(0x7FEB352D), np.uint32(0x846CA68B)
 
@@ -71,17 +71,44 @@ def test_table_normal_matches_numpy_reference_bit_for_bit():
     np.testing.assert_array_equal(z, _hash_normal.normal_quantiles()[index])
 
 
-def test_box_muller_normal_matches_numpy_reference():
-    seed, n = 9, 5000
-    z = to_numpy(_hash_normal.box_muller_normal((50, 100), seed)).ravel()
-    counter = 2 * np.arange(n)
+def _box_muller_reference(seed, n):
+    """The paired Box-Muller draw of ``n`` normals written out in NumPy:
+    pair i's cosine is element i, its sine element ceil(n/2) + i."""
+    counter = 2 * np.arange((n + 1) // 2)
     radial = _reference_words([seed, 0], counter)
     angular = _reference_words([seed, 0], counter + 1)
     u = ((radial >> 9) + 2.0**22 + 0.5) * 2.0**-23  # midpoints of 2**23 bins
     theta = (angular >> 8) * (math.pi * 2.0**-23)  # [-pi, pi)
-    expected = np.sqrt(-2.0 * np.log(u)) * np.cos(theta)
+    radius = np.sqrt(-2.0 * np.log(u))
+    return np.concatenate([radius * np.cos(theta), (radius * np.sin(theta))[: n // 2]])
+
+
+@pytest.mark.parametrize("shape", [(50, 100), (7, 11)])  # an even and an odd size
+def test_box_muller_normal_matches_numpy_reference(shape):
+    seed = 9
+    z = to_numpy(_hash_normal.box_muller_normal(shape, seed)).ravel()
+    expected = _box_muller_reference(seed, z.size)
     # float32 log, sqrt, cos and products: a few roundings (2**-24 relative)
     # of terms up to the largest radius sqrt(-2 ln 2**-24) = 5.77; the bound
     # allows 32 of them.
     np.testing.assert_allclose(z, expected, rtol=0, atol=32 * 2.0**-24 * 5.77)
     assert np.abs(expected).max() <= math.sqrt(-2 * math.log(2.0**-24))
+    # Applied to a tensor, the same draw scales it element by element.
+    x = np.linspace(-2.0, 2.0, z.size, dtype="float32").reshape(shape)
+    scaled = to_numpy(_hash_normal.scale_by_box_muller(x, 1.0, 0.5, seed)).ravel()
+    np.testing.assert_allclose(scaled, x.ravel() * (1.0 + 0.5 * expected), rtol=0, atol=1e-5)
+
+
+def test_box_muller_pair_halves_are_independent():
+    # The cosine and sine of one pair are independent N(0, 1) (Box & Muller
+    # 1958): uncorrelated, and so are their squares (which a dependent pair,
+    # e.g. sharing the radius wrongly, would correlate). A sample correlation
+    # of m independent pairs has null sd 1/sqrt(m).
+    n = 200_000
+    z = to_numpy(_hash_normal.box_muller_normal((n,), 3)).astype("float64")
+    cosines, sines = z[: n // 2], z[n // 2 :]
+    m = cosines.size
+    for a, b in ((cosines, sines), (cosines**2, sines**2)):
+        assert abs(np.corrcoef(a, b)[0, 1]) < Z_BOUND / math.sqrt(m)
+    # Neighbouring pairs too (consecutive counters share a key).
+    assert abs(np.corrcoef(cosines[:-1], cosines[1:])[0, 1]) < Z_BOUND / math.sqrt(m)
