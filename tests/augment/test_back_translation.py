@@ -135,7 +135,7 @@ def test_in_tf_data_on_every_backend():
     ds = tf.data.Dataset.from_tensor_slices({"text": texts, "labels": np.arange(n)})
     layer = BackTranslation(to_pivot, from_pivot, p=p, seed=3)
     outputs, labels = [], []
-    for batch in ds.batch(16).map(layer):
+    for batch in ds.batch(100).map(layer):
         assert batch["text"].dtype == tf.string and batch["labels"].dtype == tf.int64
         outputs += batch["text"].numpy().tolist()
         labels += batch["labels"].numpy().tolist()
@@ -143,11 +143,11 @@ def test_in_tf_data_on_every_backend():
     fraction = replaced(texts, outputs).mean()
     assert abs(fraction - p) <= Z_BOUND * binomial_sd(p, n)
     # Unbatched strings, and a second pipeline with the same seed, alike.
-    one = [t.numpy() for t in tf.data.Dataset.from_tensor_slices(texts[:20]).map(
+    one = [t.numpy() for t in tf.data.Dataset.from_tensor_slices(texts[:12]).map(
         BackTranslation(to_pivot, from_pivot, p=p, seed=3))]
-    again = [t.numpy() for t in tf.data.Dataset.from_tensor_slices(texts[:20]).map(
+    again = [t.numpy() for t in tf.data.Dataset.from_tensor_slices(texts[:12]).map(
         BackTranslation(to_pivot, from_pivot, p=p, seed=3))]
-    assert one == again and 0 < replaced(texts[:20], one).sum() < 20
+    assert one == again and 0 < replaced(texts[:12], one).sum() < 12
 
 
 def failing_translator(texts):
