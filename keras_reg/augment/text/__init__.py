@@ -5,7 +5,9 @@ and ``synonym_table``; each is also available as ``keras_reg.augment.NAME``.
 The edits they apply are public functions in
 ``keras_reg.augment.text.functional``. In a dict, tokens go under
 ``"tokens"`` (``{"tokens": ids, "labels": labels}``).
-Back-translation is out of scope: it needs a translation model.
+``BackTranslation`` works on strings, before tokenization, with the user's
+translators (two callables or two keras-hub ``Seq2SeqLM`` models); in a dict,
+its strings go under ``"text"``. What follows is about the EDA layers.
 
 Inputs are dense integer batches ``(batch, length)`` (or one sequence
 ``(length,)``), padded with 0 at the end: a ``tf.RaggedTensor`` is refused
@@ -26,6 +28,7 @@ wrapped when it was made cannot be detected.
 """
 
 from keras_reg.augment.text import functional  # noqa: F401  (the public transforms)
+from keras_reg.augment.text.back_translation import BackTranslation
 from keras_reg.augment.text.random_deletion import RandomDeletion
 from keras_reg.augment.text.random_insertion import RandomInsertion
 from keras_reg.augment.text.random_swap import RandomSwap
@@ -33,6 +36,7 @@ from keras_reg.augment.text.synonym_replacement import SynonymReplacement
 from keras_reg.augment.text.synonym_table import synonym_table
 
 __all__ = [
+    "BackTranslation",
     "RandomDeletion",
     "RandomInsertion",
     "RandomSwap",
