@@ -1,4 +1,3 @@
-from collections.abc import Sequence
 from typing import Any
 
 import keras
@@ -23,12 +22,8 @@ def alpha_dropout_affine(rate):
     return a, b
 
 
-def alpha_dropout(
-    inputs: Any,
-    rate: float,
-    noise_shape: Sequence[int | None] | None = None,
-    seed: int | keras.random.SeedGenerator | None = None,
-) -> Any:
+def alpha_dropout(inputs: Any, rate: float, noise_shape: _checks.NoiseShape = None,
+                  seed: _checks.Seed = None) -> Any:
     """Alpha dropout: dropout that keeps SELU activations self-normalizing.
 
     Dropped units are set to SELU's negative saturation value

@@ -1,10 +1,15 @@
 """Argument checks of the dropout family's functions (and layers)."""
 
 import numbers
+from collections.abc import Sequence
 
 import keras
 
 from keras_reg import _validation
+
+# The annotations the dropout family's functions share.
+Seed = int | keras.random.SeedGenerator | None
+NoiseShape = Sequence[int | None] | None
 
 # The seeds every backend's SeedGenerator state can hold: JAX keeps it as
 # uint32 and torch as int32.

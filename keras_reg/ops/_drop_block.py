@@ -40,7 +40,7 @@ def drop_block_2d(
     rate: float,
     block_size: int = 7,
     data_format: str | None = None,
-    seed: int | keras.random.SeedGenerator | None = None,
+    seed: _checks.Seed = None,
 ) -> Any:
     """DropBlock: drop contiguous square regions of 2-D feature maps.
 

@@ -8,11 +8,7 @@ from keras_reg.ops._random_source import inverted_dropout
 NAME = "keras_reg.ops.drop_path"
 
 
-def drop_path(
-    inputs: Any,
-    rate: float,
-    seed: int | keras.random.SeedGenerator | None = None,
-) -> Any:
+def drop_path(inputs: Any, rate: float, seed: _checks.Seed = None) -> Any:
     """Stochastic depth: drop a residual branch for whole samples.
 
     Apply it to a residual branch before the addition. For each sample ``n``

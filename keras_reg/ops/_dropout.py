@@ -1,7 +1,4 @@
-from collections.abc import Sequence
 from typing import Any
-
-import keras
 
 from keras_reg.ops import _checks
 from keras_reg.ops._random_source import inverted_dropout
@@ -9,12 +6,8 @@ from keras_reg.ops._random_source import inverted_dropout
 NAME = "keras_reg.ops.dropout"
 
 
-def dropout(
-    inputs: Any,
-    rate: float,
-    noise_shape: Sequence[int | None] | None = None,
-    seed: int | keras.random.SeedGenerator | None = None,
-) -> Any:
+def dropout(inputs: Any, rate: float, noise_shape: _checks.NoiseShape = None,
+            seed: _checks.Seed = None) -> Any:
     """Inverted dropout: zero each unit with probability ``rate``, scale the rest.
 
     With ``p = rate`` and a mask ``m ~ Bernoulli(1 - p)`` of shape

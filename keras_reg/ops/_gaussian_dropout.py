@@ -1,19 +1,13 @@
 import math
 from typing import Any
 
-import keras
-
 from keras_reg.ops import _checks
 from keras_reg.ops._random_source import scale_by_normal_noise
 
 NAME = "keras_reg.ops.gaussian_dropout"
 
 
-def gaussian_dropout(
-    inputs: Any,
-    rate: float,
-    seed: int | keras.random.SeedGenerator | None = None,
-) -> Any:
+def gaussian_dropout(inputs: Any, rate: float, seed: _checks.Seed = None) -> Any:
     """Multiplicative Gaussian noise with the variance of dropout.
 
     With ``p = rate``:

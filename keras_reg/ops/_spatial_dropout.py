@@ -21,7 +21,7 @@ def spatial_dropout(
     inputs: Any,
     rate: float,
     data_format: str | None = None,
-    seed: int | keras.random.SeedGenerator | None = None,
+    seed: _checks.Seed = None,
 ) -> Any:
     """Spatial dropout: zero whole feature maps, one draw per (sample, channel).
 

@@ -4,38 +4,6 @@ and spectrograms (n, time, freq), float, under the key ``"audio"``."""
 from keras_reg import _validation
 from keras_reg.augment._base import AugmentationLayer
 
-_COMMON_DOC = """seed: int seed of the layer's ``keras.random.SeedGenerator``.
-
-    Call arguments:
-        data: waveforms (batch, samples) or one waveform, or a dict
-            ``{"audio": ..., "labels": ...}`` (labels unchanged).{length}
-        training: {action} only when true.
-
-    The transformation: ``{transformation}``, applied by
-    {applied_by}."""
-
-_KNOWN_LENGTH = """ The number of
-            samples must be known when a graph is traced."""
-
-
-def documented(action, transformation, applied_by, known_length=False):
-    """Class decorator: the ``{common}`` line of an audio layer's docstring
-    (at the end of its Args) becomes the seed argument, the call arguments
-    and the transformation, the text every audio layer shares. ``applied_by``
-    names the functional transform; ``known_length`` adds that the number of
-    samples must be static in a traced graph."""
-
-    def decorate(cls):
-        functions = " then\n    ".join(
-            f"``keras_reg.augment.audio.functional.{name}``" for name in applied_by.split())
-        common = (_COMMON_DOC.replace("{length}", _KNOWN_LENGTH if known_length else "")
-                  .replace("{action}", action).replace("{transformation}", transformation)
-                  .replace("{applied_by}", functions))
-        cls.__doc__ = cls.__doc__.replace("{common}", common)
-        return cls
-
-    return decorate
-
 
 class AudioAugmentationLayer(AugmentationLayer):
     """Float batches; ``batch_rank`` 2 for waveforms, 3 for spectrograms;

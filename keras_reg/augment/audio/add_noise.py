@@ -1,11 +1,10 @@
 import keras
 
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import UniformParameterLayer, documented
+from keras_reg.augment.audio._audio_layer import UniformParameterLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("add noise", '{"snr_db": (batch,), "noise": ε}', "add_noise_at_snr")
 class AddNoise(UniformParameterLayer):
     """White Gaussian noise at a random signal-to-noise ratio per waveform.
 
@@ -17,7 +16,15 @@ class AddNoise(UniformParameterLayer):
 
     Args:
         snr_db: (low, high) SNR range in dB.
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: add noise only when true.
+
+    The transformation: ``{"snr_db": (batch,), "noise": ε}``, applied by
+    ``keras_reg.augment.audio.functional.add_noise_at_snr``.
 
     Example:
 

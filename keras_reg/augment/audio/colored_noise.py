@@ -2,15 +2,13 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer, documented
+from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 #: The spectral exponents the layer accepts: violet (−2) to brown (2).
 BETA_RANGE = (-2.0, 2.0)
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("add noise", '{"beta": (batch,), "snr_db": (batch,), "noise": ε}',
-            "color_noise add_noise_at_snr", known_length=True)
 class AddColoredNoise(AudioAugmentationLayer):
     """Noise with a power spectrum ``∝ 1 / f^β`` at a random signal-to-noise
     ratio per waveform:
@@ -27,7 +25,17 @@ class AddColoredNoise(AudioAugmentationLayer):
     Args:
         beta: (low, high) range of the spectral exponent, inside [−2, 2].
         snr_db: (low, high) SNR range in dB.
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged). The number of
+            samples must be known when a graph is traced.
+        training: add noise only when true.
+
+    The transformation: ``{"beta": (batch,), "snr_db": (batch,), "noise": ε}``, applied by
+    ``keras_reg.augment.audio.functional.color_noise`` then
+    ``keras_reg.augment.audio.functional.add_noise_at_snr``.
 
     Example:
 

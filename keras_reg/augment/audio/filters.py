@@ -4,7 +4,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer, documented
+from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 
 def _check_frequencies(value, name, sample_rate):
@@ -48,7 +48,6 @@ class _ButterworthLayer(AudioAugmentationLayer):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("filter", '{"cutoff_hz": (batch,)}', "low_pass", known_length=True)
 class LowPass(_ButterworthLayer):
     """Zero-phase Butterworth low-pass with a random cutoff per waveform,
     applied in the frequency domain:
@@ -64,7 +63,16 @@ class LowPass(_ButterworthLayer):
         cutoff_hz: (low, high) range of the −3 dB frequency, inside (0, sample_rate / 2).
         sample_rate: of the audio, in Hz.
         order: ``N``, the Butterworth order (roll-off 6·N dB per octave).
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged). The number of
+            samples must be known when a graph is traced.
+        training: filter only when true.
+
+    The transformation: ``{"cutoff_hz": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.low_pass``.
 
     Example:
 
@@ -84,7 +92,6 @@ class LowPass(_ButterworthLayer):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("filter", '{"cutoff_hz": (batch,)}', "high_pass", known_length=True)
 class HighPass(_ButterworthLayer):
     """Zero-phase Butterworth high-pass with a random cutoff per waveform, the
     mirror image of ``LowPass``, also in the frequency domain:
@@ -100,7 +107,16 @@ class HighPass(_ButterworthLayer):
             0 and sample_rate / 2.
         sample_rate: the audio's, in Hz.
         order: ``N``, the Butterworth order.
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged). The number of
+            samples must be known when a graph is traced.
+        training: filter only when true.
+
+    The transformation: ``{"cutoff_hz": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.high_pass``.
 
     Example:
 
@@ -119,8 +135,6 @@ class HighPass(_ButterworthLayer):
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("filter", '{"center_hz": (batch,), "q": (batch,)}', "band_pass",
-            known_length=True)
 class BandPass(_ButterworthLayer):
     """Zero-phase Butterworth band-pass with a random centre and Q per waveform,
     applied in the frequency domain:
@@ -139,7 +153,16 @@ class BandPass(_ButterworthLayer):
         q: (low, high) range of the quality factor, > 0 (larger: narrower).
         sample_rate: of the audio, in Hz.
         order: ``N`` of the low-pass prototype (the filter has order 2N).
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged). The number of
+            samples must be known when a graph is traced.
+        training: filter only when true.
+
+    The transformation: ``{"center_hz": (batch,), "q": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.band_pass``.
 
     Example:
 

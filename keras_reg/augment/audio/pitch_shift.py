@@ -1,11 +1,10 @@
 import keras
 
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import STFTLayer, documented
+from keras_reg.augment.audio._audio_layer import STFTLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("shift", '{"semitones": (batch,)}', "pitch_shift")
 class PitchShift(STFTLayer):
     """Shift the pitch of each waveform by a random number of semitones,
     keeping its duration: stretch in time by ``2^(s/12)`` with the phase
@@ -21,7 +20,15 @@ class PitchShift(STFTLayer):
         fft_length: STFT window and FFT size; the waveform needs at least
             this many samples.
         hop_length: STFT hop.
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: shift only when true.
+
+    The transformation: ``{"semitones": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.pitch_shift``.
 
     Example:
 

@@ -1,18 +1,25 @@
 import keras
 
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import UniformParameterLayer, documented
+from keras_reg.augment.audio._audio_layer import UniformParameterLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("scale", '{"gain_db": (batch,)}', "apply_gain")
 class RandomGain(UniformParameterLayer):
     """Multiply each waveform by a random gain: ``y = x · 10^(g/20)``,
     ``g ~ U[db]`` decibels.
 
     Args:
         db: (low, high) gain range in dB.
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: scale only when true.
+
+    The transformation: ``{"gain_db": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.apply_gain``.
 
     Example:
 

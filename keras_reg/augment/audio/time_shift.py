@@ -2,11 +2,10 @@ import keras
 
 from keras_reg import _validation
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer, documented
+from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("shift", '{"shift": (batch,)}', "time_shift")
 class TimeShift(AudioAugmentationLayer):
     """Shift each waveform by a random whole number of samples,
     ``|shift| <= max_fraction · samples``, filling with silence (no wrap-around:
@@ -16,7 +15,15 @@ class TimeShift(AudioAugmentationLayer):
 
     Args:
         max_fraction: in [0, 1].
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: shift only when true.
+
+    The transformation: ``{"shift": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.time_shift``.
 
     Example:
 

@@ -1,11 +1,10 @@
 import keras
 
 from keras_reg.augment.audio import functional as F
-from keras_reg.augment.audio._audio_layer import STFTLayer, documented
+from keras_reg.augment.audio._audio_layer import STFTLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
-@documented("stretch", '{"rate": (batch,)}', "time_stretch")
 class TimeStretch(STFTLayer):
     """Change the speed of each waveform by a random ``rate`` without changing
     its pitch (phase vocoder on ``stft``/``istft``); the result is cropped or
@@ -22,7 +21,15 @@ class TimeStretch(STFTLayer):
         fft_length: STFT window and FFT size (Hann window); the waveform needs
             at least this many samples.
         hop_length: STFT hop.
-        {common}
+        seed: int seed of the layer's ``keras.random.SeedGenerator``.
+
+    Call arguments:
+        data: waveforms (batch, samples) or one waveform, or a dict
+            ``{"audio": ..., "labels": ...}`` (labels unchanged).
+        training: stretch only when true.
+
+    The transformation: ``{"rate": (batch,)}``, applied by
+    ``keras_reg.augment.audio.functional.time_stretch``.
 
     Example:
 
