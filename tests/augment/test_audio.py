@@ -102,3 +102,15 @@ def test_audio_chain_in_tf_data_and_model_round_trip(tmp_path):
     loaded = save_and_load(model, tmp_path)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-5)
     assert math.isclose(loaded.layers[3].semitones[0], -2.0)
+
+
+def test_time_shift_equals_a_numpy_shift_with_zero_fill():
+    x = np.arange(1, 4 * 9 + 1, dtype="float32").reshape(4, 9)
+    shifts = [3, -2, 0, 12]  # later, earlier, none, past the end (all silence)
+    expected = np.zeros_like(x)
+    for row, s in enumerate(shifts):
+        for t in range(9):
+            if 0 <= t - s < 9:
+                expected[row, t] = x[row, t - s]
+    got = to_numpy(audio.functional.time_shift(x, np.array(shifts, "int32")))
+    np.testing.assert_array_equal(got, expected)

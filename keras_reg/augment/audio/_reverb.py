@@ -71,9 +71,11 @@ def convolve_impulse_response(waveforms: Tensor, impulse_responses: Tensor,
     hr, hi = ops.rfft(h, fft_length=fft_length)
     full = ops.irfft((xr * hr - xi * hi, xr * hi + xi * hr), fft_length=fft_length)
     peak = ops.cast(ops.argmax(ops.abs(h), axis=1), "int32")[:, None]
-    positions = peak + ops.arange(samples, dtype="int32")[None, :]
-    positions = positions + ops.zeros_like(ops.cast(x32, "int32"))  # one row per waveform
-    reverb = ops.take_along_axis(full, positions, axis=1)
+    # One flat gather from the (batch, fft_length) convolutions (cheaper than
+    # take_along_axis on TensorFlow).
+    row = ops.arange(ops.shape(x32)[0], dtype="int32")[:, None] * fft_length
+    positions = peak + ops.arange(samples, dtype="int32")[None, :] + row
+    reverb = ops.take(ops.reshape(full, (-1,)), positions)
     w = per_sample(ops, wet, x32, dtype)
     mixed = w * reverb + (1.0 - w) * x32
     target, power = _mean_square(ops, x32), _mean_square(ops, mixed)

@@ -82,10 +82,13 @@ def time_shift(waveforms: Tensor, shift: int | Tensor) -> Tensor:
     x = ops.convert_to_tensor(waveforms)
     samples = x.shape[1] if x.shape[1] is not None else ops.shape(x)[1]
     shift = batch_values(ops, shift, x, "int32")[:, None]
-    source = ops.arange(samples, dtype="int32")[None, :] - shift
-    inside = (source >= 0) & (source < samples)
-    moved = ops.take_along_axis(x, ops.clip(source, 0, samples - 1), axis=1)
-    return ops.where(inside, moved, ops.zeros_like(moved))
+    # One flat gather from the rows padded by a zero at each end: a source
+    # index outside the clip reads that zero (take_along_axis and a select
+    # cost about twice as much on TensorFlow).
+    source = ops.clip(ops.arange(samples, dtype="int32")[None, :] - shift, -1, samples) + 1
+    row = ops.arange(ops.shape(x)[0], dtype="int32")[:, None] * (samples + 2)
+    flat = ops.reshape(ops.pad(x, ((0, 0), (1, 1))), (-1,))
+    return ops.take(flat, source + row)
 
 
 def _mask(spectrograms, start, width, axis):
