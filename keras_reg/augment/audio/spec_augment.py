@@ -18,8 +18,14 @@ def _check_count(count):
     if isinstance(count, int) and not isinstance(count, bool):
         return _validation.check_positive_int(count, "count")
     pair = tuple(count) if isinstance(count, (tuple, list)) else ()
-    if (len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, int) for v in pair)
-            or pair[0] < 0 or pair[1] < max(pair[0], 1)):
+    if len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, int) for v in pair):
+        # Neither an int nor a sequence (a float, a string): the wrong type.
+        error = TypeError if not isinstance(count, (tuple, list)) else ValueError
+        raise error(
+            "Argument `count` must be a positive int or a (low, high) pair of ints with "
+            f"0 <= low <= high and high >= 1. Received: count={count!r}."
+        )
+    if pair[0] < 0 or pair[1] < max(pair[0], 1):
         raise ValueError(
             "Argument `count` must be a positive int or a (low, high) pair of ints with "
             f"0 <= low <= high and high >= 1. Received: count={count!r}."
