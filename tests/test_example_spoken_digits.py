@@ -62,10 +62,12 @@ def test_split_is_by_voice():
 @pytest.mark.slow
 def test_quick_run(tmp_path):
     example = load_example("spoken_digits")
-    results = example.main(["--quick", "--out", str(tmp_path)])
-    assert set(results) == set(example.VARIANTS)
+    # The augmented arm only: the other two run the same code with fewer
+    # layers (each arm costs a model compile, ~30 s on JAX).
+    results = example.main(["--quick", "--variants", "augmented", "--out", str(tmp_path)])
+    assert set(results) == {"augmented"}
     for runs in results.values():
         assert len(runs) == 1 and 0.0 <= runs[0]["test_acc"] <= 1.0
     summary = (tmp_path / "summary.md").read_text()
-    assert all(f"| {variant} |" in summary for variant in example.VARIANTS)
+    assert "| augmented |" in summary
     assert os.path.getsize(tmp_path / "spoken_digits_augmentations.png") > 10_000
