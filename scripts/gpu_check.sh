@@ -15,7 +15,8 @@
 # "tests bench"; at the default caps the two halves take up to 6 minutes
 # each, so run them as two commands where one may last 10 minutes); caps in seconds GPU_CAP_TESTS (per backend, default 180),
 # GPU_CAP_BENCH (per benchmark and backend, default 90); GPU_PYTEST_ARGS
-# (default "tests"); GPU_BENCH_SHAPE (default "64 56 56 256").
+# (default "-n 12 --timeout 120 tests": pytest-xdist and pytest-timeout are
+# on that machine; set "tests" where they are not); GPU_BENCH_SHAPE (default "64 56 56 256").
 # The GPU machine is expected to have python3 with torch, jax (CUDA builds),
 # numpy, h5py, ml-dtypes, absl-py, rich, pytest and matplotlib; keras_reg,
 # keras and keras's remaining pure-Python/binary dependencies come as wheels.
@@ -70,6 +71,11 @@ export XLA_PYTHON_CLIENT_PREALLOCATE=false
 # the suite checks exact identities (an orthonormal kernel has penalty 0,
 # SGD+L2 == SGDW to 1e-6), so it runs at full float32 matmul precision.
 export JAX_DEFAULT_MATMUL_PRECISION=highest
+# Likewise cuDNN's convolutions (torch allows TF32 there by default).
+export NVIDIA_TF32_OVERRIDE=0
+# That machine has no TensorFlow (its wheel is too large to carry): the tests
+# that need it (the tf.data cases) skip with that reason, the rest run.
+export KERAS_REG_TESTS_WITHOUT_TENSORFLOW=1
 KERAS_BACKEND=jax timeout 120 $PY - <<'PYEOF' 2>/dev/null | tee -a "$OUT/device.txt"
 import platform
 import jax, keras, numpy, torch
@@ -105,7 +111,8 @@ if [[ " $STEPS " == *" tests "* ]]; then
     # shellcheck disable=SC2086
     step "pytest -m 'not slow', $b" "$CAP_TESTS" "pytest_$b.txt" \
       env -C "$TESTS_FROM" KERAS_BACKEND=$b $PY -m pytest -q -p no:cacheprovider -m "not slow" \
-      --junitxml="$OUT/pytest_$b.xml" ${GPU_PYTEST_ARGS:-tests}
+      -rfEs --durations=15 --junitxml="$OUT/pytest_$b.xml" \
+      ${GPU_PYTEST_ARGS:--n 12 --timeout 120 tests}
   done
 fi
 if [[ " $STEPS " == *" bench "* ]]; then

@@ -2,7 +2,10 @@
 
 import pytest
 
+from tests._tensorflow import require_tensorflow
 from tests.test_examples import load_example
+
+require_tensorflow()  # the example imports it
 
 
 def test_help(capsys):

@@ -6,7 +6,10 @@ import os
 import numpy as np
 import pytest
 
+from tests._tensorflow import require_tensorflow
 from tests.test_examples import ROOT, load_example
+
+require_tensorflow()  # the example imports it
 
 DATA = os.path.join(ROOT, "data", "spoken_digits.npz")
 

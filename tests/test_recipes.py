@@ -5,10 +5,10 @@ import dataclasses
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 import keras_reg
 from keras_reg import augment, losses, optimizers
+from tests._tensorflow import tf
 from tests.helpers import assert_raises_each
 
 RNG = np.random.default_rng(51)

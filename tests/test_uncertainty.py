@@ -81,7 +81,7 @@ def test_batch_size_and_list_inputs_give_the_arrays_result():
 
 
 def test_tf_data_dataset_batch_by_batch_inputs_only():
-    import tensorflow as tf
+    from tests._tensorflow import tf
 
     x = np.random.default_rng(3).normal(size=(10, 6)).astype("float32")
     y = np.zeros((10,), "int32")

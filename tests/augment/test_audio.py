@@ -3,9 +3,9 @@ import math
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from keras_reg.augment import audio
+from tests._tensorflow import tf
 from tests.helpers import save_and_load, to_numpy
 
 SR = 8000

@@ -4,10 +4,10 @@ import keras
 import numpy as np
 import pytest
 import scipy.special
-import tensorflow as tf
 
 from keras_reg.augment import audio
 from keras_reg.augment.audio import functional as F
+from tests._tensorflow import tf
 from tests.augment._backend import compiled
 from tests.augment.test_audio_filters import assert_same_training_outputs_after_reload
 from tests.helpers import assert_raises_each, save_and_load, to_numpy

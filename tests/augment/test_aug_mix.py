@@ -6,11 +6,11 @@ per-batch variety in tf.data; models, files, bad input."""
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from scipy import stats
 
 from keras_reg.augment import AugMix, paired
 from keras_reg.augment.image import functional as F
+from tests._tensorflow import tf
 from tests.augment._backend import compiled
 from tests.helpers import Z_BOUND, assert_raises_each, binomial_sd, save_and_load, to_numpy
 

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from keras_reg import augment
 from keras_reg.augment import audio
+from tests._tensorflow import tf
 from tests.helpers import to_numpy
 
 INF, NAN = math.inf, math.nan

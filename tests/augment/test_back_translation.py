@@ -5,9 +5,9 @@ table back that picks other words for some (so a round trip is visible)."""
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from keras_reg.augment.text import BackTranslation
+from tests._tensorflow import tf
 from tests.helpers import Z_BOUND, assert_raises_each, binomial_sd, save_and_load
 
 TO_PIVOT = {"the": "le", "cat": "chat", "sat": "assis", "on": "sur", "mat": "tapis"}

@@ -119,7 +119,7 @@ def _text_combinators():
 
 @pytest.mark.parametrize("combinator", ["apply", "choice", "some_of", "nested"])
 def test_combinators_keep_their_childrens_input_checks(combinator):
-    import tensorflow as tf
+    from tests._tensorflow import tf
 
     layer = _text_combinators()[combinator]
     # Each child alone refuses these; before, the combinator cast floats to
@@ -143,7 +143,7 @@ def test_combinators_keep_their_childrens_input_checks(combinator):
     ],
 )
 def test_a_child_that_changes_the_shape_is_refused_at_build(make, name):
-    import tensorflow as tf
+    from tests._tensorflow import tf
 
     match = rf"{name} \(Resizing 'resizing'\) changes the shape of its input: " \
         r"\(None, 8, 8, 3\) -> \(None, 4, 4, 3\)"

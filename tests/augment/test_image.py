@@ -4,11 +4,11 @@ import math
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from keras_reg import augment
 from keras_reg.augment.image import _geometry
 from keras_reg.augment.image import functional as F
+from tests._tensorflow import tf
 from tests.helpers import Z_BOUND, save_and_load, to_numpy
 
 ops = keras.ops

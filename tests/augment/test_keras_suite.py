@@ -39,12 +39,15 @@ import pytest
 
 from keras_reg import augment
 from keras_reg.augment._params import ops_for
+from tests._tensorflow import require_tensorflow
 from tests.keras_suite import (  # noqa: F401  (the fixture)
     Substituted,
     restore_traceback_filtering,
     run_methods,
     skipped_by_keras,
 )
+
+require_tensorflow()  # Keras's test modules import it
 
 PACKAGE = "keras.src.layers.preprocessing.image_preprocessing"
 

@@ -9,11 +9,11 @@ import math
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from scipy import stats
 
 from keras_reg.augment import CutMix, MixUp, MixUpCutMix, paired
 from keras_reg.augment.image import functional as F
+from tests._tensorflow import tf
 from tests.helpers import Z_BOUND, assert_raises_each, binomial_sd, save_and_load, to_numpy
 
 RNG = np.random.default_rng(11)

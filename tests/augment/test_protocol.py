@@ -7,13 +7,13 @@ combinators."""
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from keras_reg import augment
 from keras_reg.augment import audio, text
 from keras_reg.augment.audio import functional as AF
 from keras_reg.augment.image import functional as IF
 from keras_reg.augment.text import functional as TF_
+from tests._tensorflow import tf
 from tests.helpers import Z_BOUND, binomial_sd, to_numpy
 
 RNG = np.random.default_rng(0)

@@ -8,11 +8,11 @@ import math
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from scipy import stats
 
 from keras_reg.augment import RandomResizedCrop, image_recipe, paired
 from keras_reg.augment.image import functional as F
+from tests._tensorflow import tf
 from tests.augment._backend import compiled
 from tests.helpers import assert_raises_each, save_and_load, to_numpy, torchvision_functional
 

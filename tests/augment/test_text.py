@@ -3,9 +3,9 @@ from collections import Counter
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from keras_reg.augment import text
+from tests._tensorflow import require_tensorflow, tf
 from tests.helpers import Z_BOUND, assert_raises_each, save_and_load, to_numpy
 
 SYNONYMS = {2: [20, 21], 3: [30], 5: [50, 51, 52]}
@@ -107,6 +107,7 @@ def test_synonym_table_from_a_vocabulary():
     vocab = ["", "[UNK]", "big", "large", "huge", "small"]
     table = text.synonym_table(vocab, {"big": ["large", "huge", "vast", "big"], "tiny": ["small"]})
     assert table == {2: [3, 4]}
+    require_tensorflow()  # StringLookup is backed by TensorFlow
     # mask_token="" puts padding at id 0, the EDA layers' convention.
     lookup = keras.layers.StringLookup(vocabulary=["big", "large"], mask_token="")
     assert text.synonym_table(lookup.get_vocabulary(), {"big": ["large"]}) == {2: [3]}

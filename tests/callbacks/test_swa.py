@@ -11,6 +11,7 @@ from keras_reg.callbacks import (
     _averaging,
     recompute_batch_norm_statistics,
 )
+from tests._tensorflow import tf
 from tests.callbacks import _averaging_support as support
 from tests.callbacks._support import CrashAt
 from tests.helpers import to_numpy
@@ -103,7 +104,7 @@ def test_batch_norm_statistics_are_the_mean_of_batch_statistics(form):
         "array": lambda: x,
         "tuple": lambda: (x, y),
         "generator": lambda: batches_of(x, y),
-        "tf.data": lambda: __import__("tensorflow").data.Dataset.from_tensor_slices(
+        "tf.data": lambda: tf.data.Dataset.from_tensor_slices(
             (x, y)).batch(8),
     }[form]()
     model = bn_probe_model()

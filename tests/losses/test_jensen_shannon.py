@@ -5,10 +5,10 @@ backend, config round trip, bad arguments."""
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from keras_reg.augment import AugMix, consistency_views
 from keras_reg.losses import JensenShannonCrossentropy
+from tests._tensorflow import tf
 from tests.helpers import assert_raises_each, to_numpy
 
 RNG = np.random.default_rng(41)

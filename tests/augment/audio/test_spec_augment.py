@@ -4,9 +4,9 @@ import keras
 import numpy as np
 import pytest
 import scipy.stats
-import tensorflow as tf
 
 from keras_reg.augment import audio
+from tests._tensorflow import tf
 from tests.helpers import Z_BOUND, assert_raises_each, save_and_load, to_numpy
 
 
