@@ -105,7 +105,7 @@ step() {
 
 if [[ " $STEPS " == *" tests "* ]]; then
   if [ "$TESTS_FROM" != "$PWD" ]; then
-    rm -rf "$TESTS_FROM" && mkdir -p "$TESTS_FROM" && cp -r tests examples "$TESTS_FROM"/
+    rm -rf "$TESTS_FROM" && mkdir -p "$TESTS_FROM" && cp -r tests examples docs "$TESTS_FROM"/  # docs: test_public_api reads docs/api
   fi
   for b in $BACKENDS; do
     # shellcheck disable=SC2086

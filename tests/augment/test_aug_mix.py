@@ -105,6 +105,9 @@ def test_models_and_files(tmp_path):
     restored = save_and_load(model, tmp_path)
     assert restored.layers[0].get_config() == layer.get_config()
     t = layer.get_random_transformation({"images": IMAGES})
+    # NumPy pixels in, a backend tensor out (on a CUDA torch tensor this
+    # failed inside transform_images: scripts/gpu_check.sh).
+    assert keras.ops.is_tensor(layer.transform_images(IMAGES, t))
     np.testing.assert_array_equal(to_numpy(restored.layers[0].transform_images(IMAGES, t)),
                                   to_numpy(layer.transform_images(IMAGES, t)))
 

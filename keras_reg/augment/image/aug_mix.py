@@ -181,7 +181,10 @@ class AugMix(ImageAugmentationLayer):
 
     def transform_images(self, images, transformation, training=True):
         ops = self.ops
-        x = to_unit(images, self.value_range)
+        # A tensor from the start: NumPy pixels (a direct call) would otherwise
+        # meet a CUDA torch tensor in `(1 - m) * x`, which torch hands back to
+        # NumPy, which cannot read GPU memory (found by scripts/gpu_check.sh).
+        x = to_unit(ops.convert_to_tensor(images), self.value_range)
         t = transformation
         mixed = 0.0
         for chain in range(self.width):
