@@ -53,3 +53,26 @@ def _in_xla_context(tf):
     except ImportError:  # pragma: no cover - a TensorFlow that moved it
         return True
     return control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
+
+
+def on_accelerator(tensor):
+    """Whether eager ``tensor`` lives on a GPU or TPU (False for a CPU tensor,
+    a NumPy array or anything this cannot tell).
+
+    Eager draws ask this: on an accelerator each eager op is a kernel launch
+    and a full pass over memory, so one call of the backend's generator beats
+    the counter hash's ~25 (``keras_reg/ops/_random_source.py``). Each backend
+    keeps the device differently: torch ``tensor.device.type``, a JAX array
+    ``tensor.devices()``, a TensorFlow eager tensor ``tensor.device``.
+    """
+    backend = keras.backend.backend()
+    try:
+        if backend == "torch":
+            return tensor.device.type not in ("cpu", "meta")
+        if backend == "jax":
+            return any(d.platform != "cpu" for d in tensor.devices())
+        if backend == "tensorflow":
+            return any(kind in tensor.device for kind in (":GPU:", ":TPU:"))
+    except (AttributeError, TypeError):  # NumPy inputs, tracers, symbolic tensors
+        return False
+    return False

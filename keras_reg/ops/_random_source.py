@@ -16,7 +16,8 @@ Which one runs depends on how the call is executed
 mode       keep mask                                   normal
 =========  ==========================================  ================
 eager      native below ``EAGER_HASH_MIN_ELEMENTS``    native
-           (2**20) mask elements, hash from there on
+           (2**20) mask elements, hash from there on;
+           native at every size on a GPU/TPU
 graph      hash                                        native
 xla, jit   hash                                        table
 compile    hash                                        Box-Muller
@@ -26,7 +27,11 @@ In eager mode every op is dispatched from Python: the hash is ~25 of them, a
 fixed cost that small masks do not repay, while the backends' generators are
 one fast call. Under a compiler the hash fuses into the pass over the tensor,
 and the generators do not. The size threshold uses the static number of mask
-elements, which eager tensors always have.
+elements, which eager tensors always have. On an accelerator, eager ops are
+kernel launches, each a full pass over memory, and the generator is one fused
+kernel: there the native source runs at every size (measured on an H200,
+torch eager, 51 M elements: the hash took 2.3 ms where Keras's mask took
+1.0 ms; RESULTS.md, "GPU").
 
 A draw is reproducible for a given seed state, backend and mode; the sources
 give different numbers, so the same seed gives other masks in another mode
@@ -99,6 +104,8 @@ def keep_source(inputs, shape):
         return _forced["keep"]
     if execution.execution_mode(inputs) != execution.EAGER:
         return HASH
+    if execution.on_accelerator(inputs):
+        return NATIVE
     size = _static_size(shape)
     return NATIVE if size is not None and size < EAGER_HASH_MIN_ELEMENTS else HASH
 

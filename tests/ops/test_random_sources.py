@@ -52,8 +52,10 @@ def test_each_mode_is_detected_and_picks_its_sources():
         assert _predict_seen(False) == (execution.GRAPH, hash_, native)
 
 
-def test_eager_keep_masks_switch_to_the_hash_at_the_threshold():
+def test_eager_keep_masks_switch_to_the_hash_at_the_threshold(monkeypatch):
+    # A CPU tensor, whatever the default device (the GPU check runs this too).
     x = keras.ops.zeros((1,))
+    monkeypatch.setattr(execution, "on_accelerator", lambda tensor: False)
     large = _random_source.EAGER_HASH_MIN_ELEMENTS
     small = large - 1
     assert _random_source.keep_source(x, (small,)) == _random_source.NATIVE
@@ -64,6 +66,29 @@ def test_eager_keep_masks_switch_to_the_hash_at_the_threshold():
     with _random_source.forced_sources(keep=_random_source.NATIVE):
         expected = to_numpy(layers.SpatialDropout2D(0.5, seed=1)(y, training=True))
     np.testing.assert_array_equal(to_numpy(layer(y, training=True)), expected)
+
+
+def test_eager_keep_masks_on_an_accelerator_are_native_at_every_size(monkeypatch):
+    x = keras.ops.zeros((1,))
+    large = _random_source.EAGER_HASH_MIN_ELEMENTS
+    monkeypatch.setattr(execution, "on_accelerator", lambda tensor: True)
+    assert _random_source.keep_source(x, (4, large)) == _random_source.NATIVE
+    # A compiler still gets the hash (it fuses there, on any device).
+    assert _predict_seen(True)[1] == _random_source.HASH
+
+
+# Each backend's own way to say "this tensor is on a GPU".
+ON_GPU = {
+    "torch": lambda x: x.is_cuda,
+    "jax": lambda x: next(iter(x.devices())).platform == "gpu",
+    "tensorflow": lambda x: "GPU" in x.device,
+}
+
+
+def test_the_device_is_read_from_the_tensor():
+    assert execution.on_accelerator(np.zeros((2,), "float32")) is False
+    x = keras.ops.zeros((2,))
+    assert execution.on_accelerator(x) is ON_GPU[keras.backend.backend()](x)
 
 
 def test_forced_sources_are_restored_and_checked():
