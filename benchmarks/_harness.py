@@ -5,6 +5,7 @@ point: they measure what a user gets in each execution mode. Each function
 returns a callable ``step(x)`` that runs the work once and blocks until done.
 """
 
+import math
 import os
 import platform
 import statistics
@@ -132,23 +133,36 @@ def time_it(step, x, repeats=5, warmup=2):
     return statistics.median(times)
 
 
-def time_interleaved(steps, x, repeats=5, warmup=2):
+def time_interleaved(steps, x, repeats=5, warmup=2, calls=None):
     """Median seconds per call of each ``steps[name]``, called in turn.
 
     Round-robin (a, b, c, a, b, c, ...) so that a burst of load on this
     shared machine hits every contender alike instead of one of them; on a
     2-core box single-contender medians moved by up to 2x between runs.
+    ``calls`` (name -> int, default 1) runs a contender that many times per
+    repetition and records the mean: a single call of ~0.3 ms is too short
+    for one timer reading to mean much (medians of single calls moved ±30 %
+    between runs where loops of them moved ±5 %).
     """
     for step in steps.values():
         for _ in range(warmup):
             step(x)
+    calls = calls or {}
     times = {name: [] for name in steps}
     for _ in range(repeats):
         for name, step in steps.items():
+            n = calls.get(name, 1)
             t0 = time.perf_counter()
-            step(x)
-            times[name].append(time.perf_counter() - t0)
+            for _ in range(n):
+                step(x)
+            times[name].append((time.perf_counter() - t0) / n)
     return {name: statistics.median(t) for name, t in times.items()}
+
+
+def calls_per_repeat(warm_seconds, min_repeat_s, most=1000):
+    """Calls per repetition so that one lasts about ``min_repeat_s``."""
+    return {name: max(1, min(most, math.ceil(min_repeat_s / max(t, 1e-7))))
+            for name, t in warm_seconds.items()}
 
 
 def median_train_step(model, x, y, steps, warmup=3):

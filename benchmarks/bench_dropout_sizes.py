@@ -124,8 +124,9 @@ def forced(step, keep):
     return run
 
 
-def time_cell(steps, x, repeats, slow_call_s, slow_repeats, clock):
-    """Median seconds per contender; slow ones (first call > slow_call_s) alone."""
+def time_cell(steps, x, repeats, slow_call_s, slow_repeats, clock, min_repeat_s):
+    """Median seconds per contender; slow ones (first call > slow_call_s) alone;
+    fast ones looped within a repetition to last about ``min_repeat_s``."""
     slow, warm = {}, {}
     for name, step in steps.items():
         step(x)  # compilation, first-call caches
@@ -135,7 +136,8 @@ def time_cell(steps, x, repeats, slow_call_s, slow_repeats, clock):
         if warm[name] > slow_call_s:
             slow[name] = step
     fast = {k: v for k, v in steps.items() if k not in slow}
-    times = time_interleaved(fast, x, repeats, warmup=0)  # warmed up above
+    calls = _harness.calls_per_repeat({k: warm[k] for k in fast}, min_repeat_s)
+    times = time_interleaved(fast, x, repeats, warmup=0, calls=calls)  # warmed up above
     for name, step in slow.items():
         samples = [warm[name]]  # the warm call counts as one repetition
         for _ in range(slow_repeats):
@@ -163,6 +165,9 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--slow-call-s", type=float, default=3.0)
     parser.add_argument("--slow-repeats", type=int, default=1)
+    parser.add_argument("--min-repeat-s", type=float, default=0.05,
+                        help="loop fast calls so one repetition lasts about this long "
+                        "(0: one call per repetition, as before 2026-11-30 11:50)")
     parser.add_argument("--keep-source", choices=_random_source.KEEP_SOURCES, default=None,
                         help="force keras_reg's keep-mask source (crossover runs)")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
@@ -175,7 +180,8 @@ def main():
     _harness.time = types.SimpleNamespace(perf_counter=clock)
 
     print(f"# {backend} | {environment()} | {THREADS} thread(s) | rate {args.rate} | keep source "
-          f"{args.keep_source or 'by mode'} | {args.clock} clock | load average "
+          f"{args.keep_source or 'by mode'} | {args.clock} clock | "
+          f"repetitions of ≥ {args.min_repeat_s} s | load average "
           f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}", flush=True)
     print("| backend | mode | layer | elements | copy ms | reference ms | keras_reg ms "
           "| ours/ref | ours/copy | target |")
@@ -201,7 +207,7 @@ def main():
                                        args.keep_source),
                     }
                     t, slow = time_cell(steps, x, args.repeats, args.slow_call_s,
-                                        args.slow_repeats, clock)
+                                        args.slow_repeats, clock, args.min_repeat_s)
                     mark = {k: "†" if k in slow else "" for k in steps}
                     ratio, over_copy = t["ours"] / t["ref"], t["ours"] / t["copy"]
                     print(

@@ -76,3 +76,40 @@ def on_accelerator(tensor):
     except (AttributeError, TypeError):  # NumPy inputs, tracers, symbolic tensors
         return False
     return False
+
+
+_opaque_copy = None
+
+
+def computed_once(tensor):
+    """``tensor``, made to be computed once, where a compiler would recompute
+    it inside the loop of a larger tensor it broadcasts against.
+
+    TorchInductor inlines small element-wise producers into their consumers:
+    a ``SpatialDropout2D`` mask of batch x channels got its ~15-op hash
+    recomputed for every element of the input (1.3–1.5× a copy of it where a
+    plain broadcast multiply runs at the copy's speed). Under
+    ``torch.compile`` the tensor goes through a custom op (``torch.library``,
+    public) that the compiler cannot see into, so it is materialized; XLA and
+    eager modes do not need it and get ``tensor`` back.
+    """
+    if keras.backend.backend() != "torch" or execution_mode(tensor) != COMPILE:
+        return tensor
+    return _torch_opaque_copy()(tensor)
+
+
+def _torch_opaque_copy():
+    global _opaque_copy
+    if _opaque_copy is None:
+        import torch
+
+        @torch.library.custom_op("keras_reg::opaque_copy", mutates_args=())
+        def opaque_copy(x: torch.Tensor) -> torch.Tensor:
+            return x.clone()
+
+        @opaque_copy.register_fake
+        def _(x):
+            return torch.empty_like(x)
+
+        _opaque_copy = opaque_copy
+    return _opaque_copy

@@ -150,3 +150,59 @@ def test_a_seed_replays_its_draws_in_each_mode(jit_compile):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(first[0], first[2])  # the stream advances
     assert not any(np.array_equal(a, b) for a, b in zip(first, other))
+
+
+@pytest.mark.parametrize("layer_class", [layers.Dropout, layers.AlphaDropout])
+def test_eager_hashed_masks_in_slices_equal_the_whole_mask(monkeypatch, layer_class):
+    # Small limits so that a 3 x 7 x 11 input (231 elements) is cut in 4
+    # slices, the last one short: the words must follow the flat index.
+    monkeypatch.setattr(_random_source, "EAGER_HASH_MIN_ELEMENTS", 16)
+    monkeypatch.setattr(execution, "on_accelerator", lambda tensor: False)
+    x = np.random.default_rng(0).normal(size=(3, 7, 11)).astype("float32")
+    outputs = {}
+    for chunk in (64, 1 << 30):
+        monkeypatch.setattr(_random_source, "EAGER_CHUNK_ELEMENTS", chunk)
+        layer = layer_class(0.3, seed=5)
+        outputs[chunk] = [to_numpy(layer(x, training=True)) for _ in range(2)]
+    for sliced, whole in zip(outputs[64], outputs[1 << 30]):
+        np.testing.assert_array_equal(sliced, whole)
+    assert not np.array_equal(outputs[64][0], outputs[64][1])  # one seed draw per call
+    # The whole mask is the hash's (not the generator's): the slices reproduce it.
+    with _random_source.forced_sources(keep=_random_source.HASH):
+        monkeypatch.setattr(_random_source, "EAGER_CHUNK_ELEMENTS", 1 << 30)
+        reference = to_numpy(layer_class(0.3, seed=5)(x, training=True))
+    np.testing.assert_array_equal(outputs[64][0], reference)
+
+
+class _Training(keras.layers.Layer):
+    """Calls ``inner`` with ``training=True`` (inside ``predict``)."""
+
+    def __init__(self, inner, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = inner
+
+    def call(self, x):
+        return self.inner(x, training=True)
+
+
+BROADCAST_MASKS = {
+    "spatial": lambda: layers.SpatialDropout2D(0.3, seed=2),
+    "alpha_noise_shape": lambda: layers.AlphaDropout(0.3, noise_shape=(None, 1, 1, 4), seed=2),
+}
+
+
+def test_broadcast_masks_under_the_compiler_equal_the_eager_hash():
+    # The mask's factor is computed once under torch.compile (an opaque copy,
+    # `execution.computed_once`) and passed through elsewhere: same numbers.
+    # One model holds both layers (DropPath's mask takes Spatial's path): one
+    # compilation, ~35 s on torch.
+    x = np.random.default_rng(1).normal(size=(8, 5, 5, 4)).astype("float32")
+    inputs = keras.Input((5, 5, 4))
+    model = keras.Model(inputs, [_Training(make())(inputs) for make in BROADCAST_MASKS.values()])
+    model.compile(jit_compile=True)
+    compiled = model.predict(x, batch_size=8, verbose=0)
+    for name, make, got in zip(BROADCAST_MASKS, BROADCAST_MASKS.values(), compiled):
+        with _random_source.forced_sources(keep=_random_source.HASH):
+            eager = to_numpy(make()(x, training=True))
+        np.testing.assert_allclose(got, eager, rtol=1e-6, atol=1e-6, err_msg=name)
+        assert not np.allclose(got, x), name
