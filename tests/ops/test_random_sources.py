@@ -152,13 +152,18 @@ def test_a_seed_replays_its_draws_in_each_mode(jit_compile):
     assert not any(np.array_equal(a, b) for a, b in zip(first, other))
 
 
-@pytest.mark.parametrize("layer_class", [layers.Dropout, layers.AlphaDropout])
+@pytest.mark.parametrize("layer_class", [
+    layers.Dropout,
+    layers.AlphaDropout,
+    lambda rate, seed: layers.DropBlock2D(rate, block_size=3, seed=seed),  # sliced seed map
+], ids=["Dropout", "AlphaDropout", "DropBlock2D"])
 def test_eager_hashed_masks_in_slices_equal_the_whole_mask(monkeypatch, layer_class):
-    # Small limits so that a 3 x 7 x 11 input (231 elements) is cut in 4
-    # slices, the last one short: the words must follow the flat index.
+    # Small limits so that a 3 x 7 x 11 input (231 elements; DropBlock2D's
+    # seed map: 3 x 5 x 9 = 135) is cut in 4 (3) slices, the last one short:
+    # the words must follow the flat index.
     monkeypatch.setattr(_random_source, "EAGER_HASH_MIN_ELEMENTS", 16)
     monkeypatch.setattr(execution, "on_accelerator", lambda tensor: False)
-    x = np.random.default_rng(0).normal(size=(3, 7, 11)).astype("float32")
+    x = np.random.default_rng(0).normal(size=(3, 7, 11, 1)).astype("float32")
     outputs = {}
     for chunk in (64, 1 << 30):
         monkeypatch.setattr(_random_source, "EAGER_CHUNK_ELEMENTS", chunk)
