@@ -78,9 +78,6 @@ def on_accelerator(tensor):
     return False
 
 
-_opaque_copy = None
-
-
 def computed_once(tensor):
     """``tensor``, made to be computed once, where a compiler would recompute
     it inside the loop of a larger tensor it broadcasts against.
@@ -93,23 +90,28 @@ def computed_once(tensor):
     public) that the compiler cannot see into, so it is materialized; XLA and
     eager modes do not need it and get ``tensor`` back.
     """
-    if keras.backend.backend() != "torch" or execution_mode(tensor) != COMPILE:
+    if _opaque_copy is None or execution_mode(tensor) != COMPILE:
         return tensor
-    return _torch_opaque_copy()(tensor)
+    return _opaque_copy(tensor)
 
 
-def _torch_opaque_copy():
-    global _opaque_copy
-    if _opaque_copy is None:
-        import torch
+def _register_torch_opaque_copy():
+    # At import, not on first use: TorchDynamo cannot trace the registration
+    # (a first call under torch.compile(fullgraph=True) raised).
+    import torch
 
-        @torch.library.custom_op("keras_reg::opaque_copy", mutates_args=())
-        def opaque_copy(x: torch.Tensor) -> torch.Tensor:
-            return x.clone()
+    @torch.library.custom_op("keras_reg::opaque_copy", mutates_args=())
+    def opaque_copy(x: torch.Tensor) -> torch.Tensor:
+        return x.clone()
 
-        @opaque_copy.register_fake
-        def _(x):
-            return torch.empty_like(x)
+    @opaque_copy.register_fake
+    def _(x):
+        return torch.empty_like(x)
 
-        _opaque_copy = opaque_copy
-    return _opaque_copy
+    # A copy passes its gradient through (no caller needs it today: a mask's
+    # factor does not require grad).
+    opaque_copy.register_autograd(lambda ctx, grad: grad)
+    return opaque_copy
+
+
+_opaque_copy = _register_torch_opaque_copy() if keras.backend.backend() == "torch" else None

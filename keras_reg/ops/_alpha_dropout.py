@@ -3,7 +3,7 @@ from typing import Any
 import keras
 
 from keras_reg.ops import _checks
-from keras_reg.ops._random_source import broadcast_factor, masked, resolve_noise_shape
+from keras_reg.ops._random_source import bernoulli_keep, broadcast_factor, resolve_noise_shape
 
 NAME = "keras_reg.ops.alpha_dropout"
 
@@ -72,13 +72,10 @@ def alpha_dropout(inputs: Any, rate: float, noise_shape: _checks.NoiseShape = No
 def apply_alpha_dropout(inputs, rate, noise_shape, seed):
     """``alpha_dropout`` of checked arguments and ``rate > 0`` (the layer's
     call, whose arguments were checked when it was created)."""
+    keep = bernoulli_keep(inputs, resolve_noise_shape(inputs, noise_shape), rate, seed)
     a, b = alpha_dropout_affine(rate)
-
     # y = a·(x·d + α'(1 - d)) + b = (x - α')·(a·d) + (a·α' + b): multiplies, no
     # `where` (a CPU torch.where costs as much as the whole mask); operators,
     # not keras.ops, as in `inverted_dropout`.
-    def combine(x, keep):
-        gain = broadcast_factor(keras.ops.cast(keep, x.dtype) * a, x)
-        return (x - ALPHA_PRIME) * gain + (a * ALPHA_PRIME + b)
-
-    return masked(inputs, resolve_noise_shape(inputs, noise_shape), rate, seed, combine)
+    gain = broadcast_factor(keras.ops.cast(keep, inputs.dtype) * a, inputs)
+    return (inputs - ALPHA_PRIME) * gain + (a * ALPHA_PRIME + b)

@@ -67,12 +67,15 @@ NORMAL_SOURCES = (NATIVE, TABLE, BOX_MULLER)
 # CPU generator is not, so with more cores the hash wins from a few million).
 EAGER_HASH_MIN_ELEMENTS = 1 << 20
 # Hashed masks over more elements than this, in the modes that run op by op
-# (eager, TensorFlow graph), are drawn (and applied) one slice of the
-# flattened tensor at a time: each of the hash's ~10 passes then stays in the
-# cache instead of going to memory (one thread: torch eager, 12.8 M
-# elements, 269 -> 146 ms; TensorFlow graph, 51 M, 447 -> 326 ms;
-# RESULTS.md, "Random sources"). The words are the same: the counter is the
-# flat index either way. Compilers fuse the passes and need none of this.
+# (eager, TensorFlow graph), are drawn one slice of the flattened mask at a
+# time and concatenated: each of the hash's ~10 passes then stays in the
+# cache instead of going to memory (one thread: torch eager Dropout, 12.8 M
+# elements, 351 -> 169 ms forward, backward unchanged; TensorFlow graph, 51 M,
+# 447 -> 326 ms; RESULTS.md, "Random sources"). The words are the same: the
+# counter is the flat index either way. The mask is applied to the whole
+# input at once: slicing the input too made the backward pass sum one
+# full-size gradient per slice (8 slices: 40 -> 580 ms). Compilers fuse the
+# passes and need none of this.
 EAGER_CHUNK_ELEMENTS = 1 << 20
 COMPUTE_ONCE_MIN_ELEMENTS = 1 << 23  # see broadcast_factor
 _NORMAL_BY_MODE = {
@@ -130,10 +133,9 @@ def bernoulli_keep(inputs, shape, rate, seed):
     """Boolean mask of ``shape``, True with probability ``1 - rate``, drawn
     for ``inputs`` (whose execution mode picks the source)."""
     if keep_source(inputs, shape) == HASH:
-        if not _in_slices(inputs, shape):
-            return _hash_random.bernoulli_keep(shape, rate, seed)
-        pieces = [keep for _, keep in _sliced_keep(shape, rate, seed)]
-        return ops.reshape(ops.concatenate(pieces, axis=0), shape)
+        if _in_slices(inputs, shape):
+            return _sliced_keep(shape, rate, seed)
+        return _hash_random.bernoulli_keep(shape, rate, seed)
     uniform = keras.random.uniform(
         shape, dtype="float32", seed=_compat_random.seed_for_keras_random(seed)
     )
@@ -193,36 +195,17 @@ def _in_slices(inputs, shape):
 
 
 def _sliced_keep(shape, rate, seed):
-    """``(start, keep)`` for each slice of the flattened hashed mask: one key
-    (one seed draw), the counter the flat index, so the slices are the
-    unsliced mask's words bit for bit."""
+    """The hashed mask of ``shape`` drawn slice by slice of its flattened
+    form: one key (one seed draw), the counter the flat index, so the result
+    is the unsliced mask bit for bit."""
     size = _hash_random.num_elements(shape)
     key = _hash_random.step_key(seed)
     threshold = _hash_random.keep_threshold(rate)
+    pieces = []
     for start in range(0, size, EAGER_CHUNK_ELEMENTS):
         stop = min(size, start + EAGER_CHUNK_ELEMENTS)
         words = _hash_random.mix(ops.arange(start, stop, dtype="int32"), key)
-        yield start, ops.greater_equal(words, threshold)
-
-
-def masked(inputs, shape, rate, seed, combine):
-    """``combine(inputs, keep)`` for a keep mask of ``shape`` (True with
-    probability ``1 - rate``) drawn for ``inputs``; ``combine`` is
-    element-wise (the mask broadcasts against ``inputs``).
-
-    A hashed mask of the full shape of ``inputs`` that is drawn in slices
-    (``EAGER_CHUNK_ELEMENTS``) is also combined slice by slice, so each slice
-    of the input is read once while its mask is in the cache.
-    """
-    if (
-        tuple(shape) != tuple(inputs.shape)
-        or keep_source(inputs, shape) != HASH
-        or not _in_slices(inputs, shape)
-    ):
-        return combine(inputs, bernoulli_keep(inputs, shape, rate, seed))
-    flat = ops.reshape(inputs, (-1,))
-    pieces = [combine(flat[start:start + EAGER_CHUNK_ELEMENTS], keep)
-              for start, keep in _sliced_keep(shape, rate, seed)]
+        pieces.append(ops.greater_equal(words, threshold))
     return ops.reshape(ops.concatenate(pieces, axis=0), shape)
 
 
@@ -239,9 +222,5 @@ def inverted_dropout(inputs, rate, seed, noise_shape=None):
     ``tf.nn.dropout``, a dropped non-finite input becomes NaN (not 0), so a
     numerical problem is not hidden by the mask.
     """
-    scale = 1.0 / (1.0 - rate)
-
-    def combine(x, keep):
-        return x * broadcast_factor(ops.cast(keep, x.dtype) * scale, x)
-
-    return masked(inputs, resolve_noise_shape(inputs, noise_shape), rate, seed, combine)
+    keep = bernoulli_keep(inputs, resolve_noise_shape(inputs, noise_shape), rate, seed)
+    return inputs * broadcast_factor(ops.cast(keep, inputs.dtype) * (1.0 / (1.0 - rate)), inputs)

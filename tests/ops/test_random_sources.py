@@ -8,6 +8,7 @@ import pytest
 from keras_reg import layers, ops
 from keras_reg._compat import execution
 from keras_reg.ops import _random_source
+from tests._tensorflow import tf
 from tests.helpers import to_numpy
 
 COMPILED_MODE = {"tensorflow": execution.XLA, "jax": execution.JIT, "torch": execution.COMPILE}
@@ -169,8 +170,15 @@ def test_eager_hashed_masks_in_slices_equal_the_whole_mask(monkeypatch, layer_cl
         monkeypatch.setattr(_random_source, "EAGER_CHUNK_ELEMENTS", chunk)
         layer = layer_class(0.3, seed=5)
         outputs[chunk] = [to_numpy(layer(x, training=True)) for _ in range(2)]
+        if keras.backend.backend() == "tensorflow":  # a tf.function graph slices too
+            graph_layer = layer_class(0.3, seed=5)
+            call = tf.function(lambda v, layer=graph_layer: layer(v, training=True))
+            outputs[chunk, "graph"] = [to_numpy(call(x)) for _ in range(2)]
     for sliced, whole in zip(outputs[64], outputs[1 << 30]):
         np.testing.assert_array_equal(sliced, whole)
+    if keras.backend.backend() == "tensorflow":
+        for sliced, whole in zip(outputs[64, "graph"], outputs[1 << 30, "graph"]):
+            np.testing.assert_array_equal(sliced, whole)
     assert not np.array_equal(outputs[64][0], outputs[64][1])  # one seed draw per call
     # The whole mask is the hash's (not the generator's): the slices reproduce it.
     with _random_source.forced_sources(keep=_random_source.HASH):
@@ -212,3 +220,30 @@ def test_broadcast_masks_under_the_compiler_equal_the_eager_hash(monkeypatch):
             eager = to_numpy(make()(x, training=True))
         np.testing.assert_allclose(got, eager, rtol=1e-6, atol=1e-6, err_msg=name)
         assert not np.allclose(got, x), name
+
+
+def test_only_large_broadcast_factors_are_computed_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr(execution, "computed_once", lambda t: calls.append(t.shape) or t)
+    limit = _random_source.COMPUTE_ONCE_MIN_ELEMENTS
+    small = keras.ops.ones((2, 1, 3))
+    _random_source.broadcast_factor(small, keras.ops.ones((2, 4, 3)))  # small input
+    _random_source.broadcast_factor(keras.ops.ones((2, 4)), keras.ops.ones((2, 4)))  # full size
+    assert calls == []
+    big = keras.ops.ones((2, limit // 6 + 1, 3))
+    assert _random_source.broadcast_factor(small, big) is small
+    assert [tuple(shape) for shape in calls] == [(2, 1, 3)]
+
+
+def test_computed_once_passes_values_and_gradients_even_in_a_full_graph():
+    x = keras.ops.convert_to_tensor(np.arange(4.0, dtype="float32"))
+    assert execution.computed_once(x) is x  # eager (every backend): unchanged
+    if keras.backend.backend() == "torch":  # the one backend where it is an op
+        import torch
+
+        t = torch.arange(4.0, requires_grad=True)
+        f = torch.compile(lambda v: (execution.computed_once(v) * 3).sum(), fullgraph=True)
+        loss = f(t)
+        loss.backward()
+        assert float(loss) == 18.0
+        np.testing.assert_array_equal(t.grad.numpy(), [3.0, 3.0, 3.0, 3.0])
