@@ -92,15 +92,29 @@ def test_crop_area_and_aspect_follow_the_sampler_law():
     assert len({tuple(b) for b in boxes[:64]}) > 32
 
 
+def _in_tf_graph(size, interpolation):
+    """``resized_crop`` traced as tf.data traces it: TensorFlow tensors of
+    unknown batch size (TensorFlow's per-image resize kernel for bilinear)."""
+    spec = (tf.TensorSpec((None, 20, 30, 3), tf.float32), tf.TensorSpec((None, 4), tf.int32))
+    fn = tf.function(lambda images, boxes: F.resized_crop(images, boxes, size, interpolation),
+                     input_signature=spec)
+    return lambda images, boxes: fn(tf.constant(images), tf.constant(boxes, tf.int32))
+
+
+@pytest.mark.parametrize("where", ["backend", "tf_graph"])
 @pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
-def test_resized_crop_matches_torchvision(interpolation):
+def test_resized_crop_matches_torchvision(interpolation, where):
     tvf = torchvision_functional()
     import torch
 
+    # Boxes at the image's edges and inside it, larger and smaller than the output.
     boxes = np.array([[0, 0, 20, 30], [3, 5, 9, 13], [2, 1, 17, 28], [7, 11, 5, 4]])
     for size in [(16, 16), (40, 25)]:  # down- and up-sampling
-        crop = compiled(lambda images, boxes, size=size: F.resized_crop(images, boxes, size,
-                                                                         interpolation))
+        if where == "tf_graph":
+            crop = _in_tf_graph(size, interpolation)
+        else:
+            crop = compiled(lambda images, boxes, size=size: F.resized_crop(
+                images, boxes, size, interpolation))
         got = to_numpy(crop(IMAGES, boxes))
         mode = getattr(tvf.InterpolationMode, interpolation.upper())
         for image, (top, left, h, w), out in zip(IMAGES, boxes, got):
@@ -190,3 +204,17 @@ def test_image_recipe_crops_first_and_at_inference(tmp_path):
     np.testing.assert_array_equal(restored.predict(IMAGES, verbose=0),
                                   model.predict(IMAGES, verbose=0))
     assert restored.layers[0].layers[0].get_config() == crop.get_config()
+
+
+def test_bilinear_crops_in_a_model_on_every_backend():
+    # On TensorFlow the bilinear crops are per-image resize kernels of
+    # dynamic size, which XLA cannot compile: the layer opts out of `jit`
+    # there (as Keras's RandomCrop does) and keeps it on JAX and torch.
+    layer = RandomResizedCrop((8, 8), seed=0)
+    assert layer.supports_jit == (keras.backend.backend() != "tensorflow")
+    assert RandomResizedCrop((8, 8), interpolation="nearest").supports_jit
+    model = keras.Sequential([keras.Input((20, 30, 3)), layer, keras.layers.Flatten(),
+                              keras.layers.Dense(2)])
+    model.compile("sgd", "mse")
+    history = model.fit(IMAGES / 255, np.zeros((4, 2)), epochs=2, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"]))
