@@ -1,19 +1,21 @@
 """Cost of weight averaging and SAM on the demo's CNN (digits, batch 32).
 
-* SAM: seconds per train step of the model wrapped in
-  ``SharpnessAwareMinimization`` vs the same model with the same optimizer,
-  compiled as ``fit`` compiles by default. A step is ``(t(57 steps) −
-  t(1 step)) / 56``, two ``fit`` epochs of 1797 and 32 images, which cancels
-  ``fit``'s fixed cost per epoch (and avoids ``train_on_batch``, which on
-  torch costs ~0.3 s a call). Two forward and backward passes are the floor:
-  target <= 2.2x.
+* SAM and EMA per step: seconds per train step of the model wrapped in
+  ``SharpnessAwareMinimization``, and of the model with an EMA at every step
+  (the callback's own call, or inside the step by ``ema.wrap_optimizer``), vs
+  the same model with the same optimizer, compiled as ``fit`` compiles by
+  default. A step is ``(t(57 steps) − t(1 step)) / 56``, two ``fit`` epochs
+  of 1797 and 32 images, which cancels ``fit``'s fixed cost per epoch (and
+  avoids ``train_on_batch``, which on torch costs ~0.3 s a call). Two
+  forward and backward passes are SAM's floor: target <= 2.2x.
 * EMA and SWA: median seconds per epoch of a ``fit`` of ``--epochs-per-fit``
   epochs (1797 images, 57 steps each; default 1, the worst case: a callback's
   fixed cost per ``fit`` — binding the compiled update, putting the average
   into the model at the end — then counts in full against each epoch)
-  with ``ExponentialMovingAverage`` (updated every step, and every 4th) or
-  ``StochasticWeightAveraging(start_epoch=0)`` (averaging at every epoch end,
-  the worst case) vs without. Target: <= 5 % overhead.
+  with ``ExponentialMovingAverage`` (updated every step by its own compiled
+  call, every 4th, and every step inside the train step by the optimizer
+  from ``ema.wrap_optimizer``) or ``StochasticWeightAveraging(start_epoch=0)``
+  (averaging at every epoch end, the worst case) vs without. Target: <= 5 % overhead.
 
 All contenders are timed round-robin (``time_interleaved``) on their own
 models, compiled in the warm-up, so that load bursts on a shared machine hit
@@ -57,18 +59,25 @@ def cnn(seed=0):
     ])
 
 
-def compiled(model):
-    model.compile(keras.optimizers.Adam(1e-3),
+def compiled(model, optimizer=None):
+    model.compile(optimizer or keras.optimizers.Adam(1e-3),
                   keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return model
 
 
-def sam_steps(x, y, repeats):
+def step_times(x, y, repeats):
+    """Seconds per train step: the base model, SAM, and EMA at every step by
+    the callback's own call or inside the step (``EMAOptimizer``)."""
+    ema, in_step = (keras_reg.callbacks.ExponentialMovingAverage(0.999) for _ in range(2))
     models = {"base": compiled(cnn()),
-              "sam": compiled(keras_reg.models.SharpnessAwareMinimization(cnn(), rho=0.05))}
+              "sam": compiled(keras_reg.models.SharpnessAwareMinimization(cnn(), rho=0.05)),
+              "ema": compiled(cnn()),
+              "ema_in_step": compiled(cnn(), in_step.wrap_optimizer(keras.optimizers.Adam(1e-3)))}
+    callbacks = {"ema": [ema], "ema_in_step": [in_step]}
 
     def epoch(name, n):
-        return lambda _: models[name].fit(x[:n], y[:n], batch_size=32, epochs=1, verbose=0)
+        return lambda _: models[name].fit(x[:n], y[:n], batch_size=32, epochs=1, verbose=0,
+                                          callbacks=callbacks.get(name, []))
 
     steps = {(name, n): epoch(name, n) for name in models for n in (32, len(x))}
     times = time_interleaved(steps, None, repeats=repeats, warmup=2)
@@ -77,15 +86,18 @@ def sam_steps(x, y, repeats):
 
 
 def epoch_times(x, y, repeats, epochs_per_fit=1):
-    models = {name: compiled(cnn()) for name in ("none", "ema", "ema4", "swa")}
     # One callback per model for all repetitions, as for one long run (the
     # compiled update is made once; each fit call continues the run).
+    in_step = keras_reg.callbacks.ExponentialMovingAverage(0.999)
     callbacks = {
         "none": [],
         "ema": [keras_reg.callbacks.ExponentialMovingAverage(0.999)],
         "ema4": [keras_reg.callbacks.ExponentialMovingAverage(0.999, update_every=4)],
+        "ema_in_step": [in_step],
         "swa": [keras_reg.callbacks.StochasticWeightAveraging(0)],
     }
+    models = {name: compiled(cnn()) for name in callbacks}
+    models["ema_in_step"] = compiled(cnn(), in_step.wrap_optimizer(keras.optimizers.Adam(1e-3)))
 
     def epoch(name):
         return lambda _: models[name].fit(x, y, batch_size=32, epochs=epochs_per_fit,
@@ -105,7 +117,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     x, y = digits()
     load_before = os.getloadavg()
-    sam = None if args.skip_sam else sam_steps(x, y, args.repeats)
+    sam = None if args.skip_sam else step_times(x, y, args.repeats)
     epochs = epoch_times(x, y, args.repeats, args.epochs_per_fit)
     load_after = os.getloadavg()
     backend = keras.backend.backend()
@@ -113,8 +125,8 @@ def main(argv=None):
           f"{load_before[0]:.1f} before, {load_after[0]:.1f} after; medians of {args.repeats} "
           f"interleaved repetitions; {args.epochs_per_fit} epoch(s) per fit")
     print("| backend | base step ms | SAM step ms | ratio | epoch s | EMA | EMA every 4 "
-          "| SWA |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| EMA in step | SWA |")
+    print("|---|---|---|---|---|---|---|---|---|")
     base = epochs["none"]
 
     def cell(name):
@@ -123,7 +135,12 @@ def main(argv=None):
     steps = ("– | – | –" if sam is None else
              f"{sam['base'] * 1e3:.2f} | {sam['sam'] * 1e3:.2f} | {sam['sam'] / sam['base']:.2f}")
     print(f"| {backend} | {steps} | {base:.3f} | {cell('ema')} | {cell('ema4')} "
-          f"| {cell('swa')} |")
+          f"| {cell('ema_in_step')} | {cell('swa')} |")
+    if sam is not None:
+        print(f"\nPer step: EMA by the callback's call {sam['ema'] * 1e3:.2f} ms "
+              f"({100 * (sam['ema'] / sam['base'] - 1):+.1f} %), inside the step "
+              f"{sam['ema_in_step'] * 1e3:.2f} ms "
+              f"({100 * (sam['ema_in_step'] / sam['base'] - 1):+.1f} %)")
     return sam, epochs
 
 

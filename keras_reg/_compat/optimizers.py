@@ -91,3 +91,33 @@ def install_weight_decay_hook(optimizer, select, coefficient, owner):
 
     object.__setattr__(optimizer, _HOOK, hook)
     object.__setattr__(optimizer, "_weight_decay_owner", owner)
+
+
+def move_towards(averages, weights, factor):
+    """``a ← a + f·(w − a)`` for each optimizer variable ``a`` of
+    ``averages`` and model variable ``w`` of ``weights``; ``factor`` a scalar
+    tensor. Inside an optimizer's ``apply`` (JAX's stateless scope included).
+
+    torch: one fused in-place ``torch._foreach_lerp_`` (Keras has no in-place
+    op; its torch optimizers update their slots the same way), since torch's
+    ``fit`` runs the step eagerly, where an assign per variable costs three
+    dispatches. Elsewhere the assigns are fused by the step's compiler.
+    """
+    if keras.backend.backend() == "torch":
+        import torch
+
+        with torch.no_grad():
+            targets = [a.value for a in averages]
+            values = [w.value for w in weights]
+            dtypes = {t.dtype for t in targets}
+            if len(dtypes) == 1 and all(v.dtype in dtypes for v in values):
+                torch._foreach_lerp_(targets, values, factor.to(targets[0].dtype))
+            else:  # float16 weights (float32 averages), mixed dtypes
+                values = [v.to(t.dtype) for v, t in zip(values, targets)]
+                torch._foreach_lerp_(targets, values, [factor.to(t.dtype) for t in targets])
+        return
+    factors = {}  # one cast per dtype; one read and one add per variable
+    for a, w in zip(averages, weights):
+        if a.dtype not in factors:
+            factors[a.dtype] = keras.ops.cast(factor, a.dtype)
+        a.assign_add((keras.ops.cast(w.value, a.dtype) - a.value) * factors[a.dtype])

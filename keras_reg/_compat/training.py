@@ -199,3 +199,47 @@ def update_counter(optimizer):
     while getattr(inner, "inner_optimizer", None) is not None:
         inner = inner.inner_optimizer
     return inner._iterations, int(inner.gradient_accumulation_steps or 1)
+
+
+def device_copies(values):
+    """Copies of ``values`` on their device, e.g. before writing them into
+    variables that a JAX train step donates.
+
+    On JAX one compiled call for the list: an eager ``jnp.copy`` is a
+    dispatch of ~0.1 ms, and swapping the weights of a small CNN in and out
+    of a model took 16 of them per ``fit`` (3 % of a 150 ms epoch). The
+    outputs of a ``jax.jit`` call are buffers of their own.
+    """
+    values = list(values)
+    if keras.backend.backend() == "jax" and values:
+        return list(_jitted("copies")(values))
+    return [keras.ops.copy(v) for v in values]
+
+
+def all_equal(values, others):
+    """Whether each tensor of ``values`` equals the one of ``others``
+    elementwise (same dtypes), with one host sync (one call on JAX)."""
+    values, others = list(values), list(others)
+    if not values:
+        return True
+    if keras.backend.backend() == "jax":
+        return bool(_jitted("all_equal")(values, others))
+    equal = [keras.ops.all(keras.ops.equal(a, b)) for a, b in zip(values, others)]
+    return bool(keras.ops.all(keras.ops.stack(equal)))
+
+
+_JITTED_HELPERS = {}
+
+
+def _jitted(name):
+    if name not in _JITTED_HELPERS:
+        import jax
+        import jax.numpy as jnp
+
+        if name == "copies":
+            fn = jax.jit(lambda xs: [jnp.copy(x) for x in xs])
+        else:
+            fn = jax.jit(lambda xs, ys: jnp.all(jnp.stack(
+                [jnp.all(x == y) for x, y in zip(xs, ys)])))
+        _JITTED_HELPERS[name] = fn
+    return _JITTED_HELPERS[name]

@@ -30,6 +30,24 @@ def ema_rate(k, floor, warmup, gamma, power):
     return keras.ops.where(k <= 1.0, keras.ops.ones_like(rate), rate)
 
 
+def step_factor(count, new, start_step, floor, warmup, gamma, power):
+    """The factor of an update that happens at most once per call (inside
+    the train step): ``1 − d_k`` for ``k = count − start_step`` when ``new``
+    is 1, 0 when it is 0 (a batch that only accumulated gradients).
+
+    ``ema_rate`` in fewer operations (they are dispatched one by one where
+    the step runs eagerly, as torch's ``fit`` does): with warmup its ``k <=
+    1`` case needs no ``where``, since ``(1 + max(k − 1, 0)/γ)^−p`` is then 1.
+    """
+    k = keras.ops.cast(count - start_step, "float32")
+    if warmup:
+        since_first = keras.ops.maximum(k - 1.0, 0.0)
+        rate = keras.ops.maximum(floor, keras.ops.power(1.0 + since_first * (1.0 / gamma), -power))
+    else:
+        rate = keras.ops.where(k <= 1.0, 1.0, floor)
+    return rate * keras.ops.cast(new, "float32")
+
+
 @dataclasses.dataclass(frozen=True)
 class EMASchedule:
     """The factor of each EMA update, from the optimizer's update counter.

@@ -3,6 +3,8 @@ taking it out again."""
 
 import keras
 
+from keras_reg._compat import training as _compat
+
 
 class AverageSwap:
     """The model's ``variables`` hold either the training weights or an
@@ -26,9 +28,10 @@ class AverageSwap:
         """Write ``averages`` into the variables (cast to their dtypes),
         holding the training weights unless they are held already."""
         if self._held is None:
-            self._held = [keras.ops.copy(v.value) for v in self.variables]
-        for variable, average in zip(self.variables, averages):
-            variable.assign(keras.ops.copy(keras.ops.cast(average, variable.dtype)))
+            self._held = _compat.device_copies(v.value for v in self.variables)
+        averages = [keras.ops.cast(a, v.dtype) for v, a in zip(self.variables, averages)]
+        for variable, average in zip(self.variables, _compat.device_copies(averages)):
+            variable.assign(average)
 
     def take_out(self):
         """Write the held training weights back."""
@@ -39,7 +42,6 @@ class AverageSwap:
     def still_holds(self, averages):
         """Whether every variable still equals ``averages`` as ``put`` wrote
         them (nothing wrote the weights since)."""
-        return all(
-            bool(keras.ops.all(keras.ops.equal(v.value, keras.ops.cast(a, v.dtype))))
-            for v, a in zip(self.variables, averages)
-        )
+        return _compat.all_equal([v.value for v in self.variables],
+                                 [keras.ops.cast(a, v.dtype)
+                                  for v, a in zip(self.variables, averages)])

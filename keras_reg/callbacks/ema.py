@@ -6,6 +6,7 @@ from keras_reg import _validation
 from keras_reg._compat import training as _compat
 from keras_reg.callbacks import _arguments, _averaging, _config
 from keras_reg.callbacks._swap import AverageSwap
+from keras_reg.optimizers.ema_optimizer import SCHEDULE_ARGUMENTS, EMAOptimizer
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -53,6 +54,17 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
     ``BackupAndRestore``: after a resume the average restarts from the
     resumed weights.
 
+    **Inside the train step.** That call costs a fixed 0.1–1.5 ms per batch
+    on a CPU, 5–13 % of a small CNN's step. Compile the model with
+    ``ema.wrap_optimizer(optimizer)`` (a ``keras_reg.optimizers.EMAOptimizer``
+    with this callback's settings) and the trainable weights are averaged by
+    the optimizer, inside the step ``fit`` compiles; this callback finds it,
+    reads the averages from it and does the rest as above, updating itself
+    only the non-trainable weights (when ``average_non_trainable`` and the
+    model has any: an optimizer never sees them). The averages then count
+    the optimizer's updates from its first, are saved with the optimizer
+    (``model.save``), and ``update_every`` must be 1.
+
     Args:
         decay: the decay ``d`` in ``[0, 1)``, e.g. 0.999 (a horizon of about
             ``1/(1 − d)`` updates).
@@ -95,6 +107,9 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         self.average_non_trainable = bool(average_non_trainable)
         self.swap_on_epoch = bool(swap_on_epoch)
         self._swap = None  # the averaged variables (AverageSwap)
+        self._source = None  # the EMAOptimizer averaging the trainable ones, if any
+        self._own = []  # the variables this callback averages itself
+        self._bound = False  # within a fit, after on_train_begin
         # (averages, scalars) while no compiled update holds them.
         self._state = None
         self._update = None  # the compiled update (_compat.AveragingUpdate)
@@ -105,30 +120,70 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
 
     # -- the average -----------------------------------------------------------------
 
-    def _start(self, model):
+    # -- where the averages come from -------------------------------------------------
+
+    def wrap_optimizer(self, optimizer):
+        """``optimizer`` wrapped in an ``EMAOptimizer`` with this callback's
+        settings: the trainable weights are then averaged inside the train
+        step (see the class docstring)."""
+        return EMAOptimizer(optimizer, **self._schedule_settings())
+
+    def _schedule_settings(self):
+        return {name: getattr(self, name) for name in SCHEDULE_ARGUMENTS}
+
+    def _find_source(self, model):
+        source = _ema_optimizer_in(model.optimizer)
+        if source is None:
+            return None
+        if not model.optimizer.built:
+            # TensorFlow builds it in the first traced step (without a
+            # distribution strategy); its averaged variables are needed now.
+            model.optimizer.build(model.trainable_variables)
+        if source.schedule_settings != self._schedule_settings():
+            raise ValueError(
+                f"The model's EMAOptimizer averages with {source.schedule_settings}, this "
+                f"callback with {self._schedule_settings()}: build the optimizer with "
+                "`callback.wrap_optimizer(optimizer)` so that both hold the same settings."
+            )
+        if self.update_every != 1:
+            raise ValueError(
+                "Argument `update_every` must be 1 when the model's EMAOptimizer averages "
+                "the weights at every update inside the train step. "
+                f"Received: update_every={self.update_every}."
+            )
+        return source
+
+    def _start(self, model, source):
         """Begin a new average from the model's current weights."""
-        variables = model.trainable_weights
+        own = [] if source is not None else model.trainable_weights
         if self.average_non_trainable:
-            variables = variables + [
-                v for v in model.non_trainable_weights if _averaging.is_float(v)]
-        self._swap = AverageSwap(variables)
+            own = own + [v for v in model.non_trainable_weights if _averaging.is_float(v)]
+        from_source = source.averaged_variables if source is not None else []
+        self._swap = AverageSwap(from_source + own)
+        self._source, self._own = source, own
         averages = [keras.ops.cast(keras.ops.copy(v.value), _averaging.averaged_dtype(v))
-                    for v in variables]
+                    for v in own]
         self._state = (averages, None)
         self._update = self._bound_to = None
         self._placed = False
 
     def _current_averages(self):
-        return self._state[0] if self._update is None else self._update.averages
+        own = self._state[0] if self._update is None else self._update.averages
+        if self._source is None:
+            return own
+        return [a.value for a in self._source.averages] + list(own)
 
     def _bind(self, model):
         """The compiled update for this fit: the one of the last fit if the
         model, its optimizer's counter and accumulation are the same."""
         counter, steps = _compat.update_counter(model.optimizer)
-        variables = self._swap.variables
+        variables = self._own
         bound_to = ([id(v) for v in variables], id(counter), steps)
         if self._update is not None and bound_to == self._bound_to:
             self._update.refresh(model)
+            return
+        if not variables:  # all averaged by the EMAOptimizer
+            self._bound_to = bound_to
             return
         if self._update is not None:
             self._state = (self._update.averages, self._update.scalars)
@@ -147,7 +202,8 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         self._state, self._bound_to = None, bound_to
 
     def _advance(self):
-        self._update()
+        if self._update is not None:
+            self._update()
         self._pending = 0
 
     def _flush(self):
@@ -182,14 +238,19 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
 
     def on_train_begin(self, logs=None):
         model = self.model
+        source = self._find_source(model)
         known = {id(v) for v in model.weights}
-        if self._swap is None or any(id(v) not in known for v in self._swap.variables):
-            self._start(model)
+        if (self._swap is None or source is not self._source
+                or any(id(v) not in known for v in self._swap.variables)):
+            self._start(model, source)
         else:
             self._continue_training_weights()
         self._bind(model)
         self._check_start_within_run()
         self._pending = 0
+        self._bound = True
+        if source is not None:  # this callback puts the averages in at the end
+            source._places_averages = False
 
     def _check_start_within_run(self):
         """Raise, before any training, if ``start_step`` lies beyond the
@@ -197,7 +258,10 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         batches = self.params.get("steps") if self.params else None
         if not self.start_step or not batches:
             return
-        done = int(keras.ops.convert_to_numpy(self._update.scalars[1]))
+        if self._source is not None:
+            done = self._source.updates_counted
+        else:
+            done = int(keras.ops.convert_to_numpy(self._update.scalars[1]))
         run = self.params["epochs"] * batches // self._bound_to[2]
         if self.start_step >= done + run:
             raise ValueError(
@@ -212,7 +276,7 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         self._pending += 1
 
     def on_test_begin(self, logs=None):
-        if self._update is None:
+        if not self._bound:
             return
         self._flush()
         if not self._swap.holds_average:
@@ -240,3 +304,15 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         # to write wins.
         self._swap.put(self._current_averages())
         self._placed = True
+        self._bound = False
+        if self._source is not None:
+            self._source._places_averages = True
+
+
+def _ema_optimizer_in(optimizer):
+    """The EMAOptimizer in ``optimizer``'s chain of wrappers, or None."""
+    while optimizer is not None:
+        if isinstance(optimizer, EMAOptimizer):
+            return optimizer
+        optimizer = getattr(optimizer, "inner_optimizer", None)
+    return None
