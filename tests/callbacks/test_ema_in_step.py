@@ -128,3 +128,41 @@ def test_settings_that_disagree_fail_before_training():
     with pytest.raises(ValueError, match="update_every=4"):
         fit(model, [ExponentialMovingAverage(0.99, update_every=4)])
     assert support.max_difference(support.weights(model), before) == 0.0
+
+
+@pytest.mark.slow
+def test_steps_per_execution_averages_every_update():
+    # The callback alone sees the weights once per execution; inside the
+    # step every update is averaged: the recurrence over all 50 updates.
+    if keras.backend.backend() == "torch":
+        pytest.skip("Keras's torch trainer only runs steps_per_execution=1")
+    recorder = support.UpdateRecorder()
+    fit(support.bn_model(), [recorder])  # the same 50 updates, one per execution
+    ema = ExponentialMovingAverage(0.9, average_non_trainable=False)
+    model = support.bn_model()
+    model.compile(ema.wrap_optimizer(keras.optimizers.SGD(0.05)), "mse", steps_per_execution=2)
+    fit(model, [ema])
+    expected = reference_ema(recorder.snapshots, decay=0.9, warmup=True)
+    trainable = {id(v) for v in model.trainable_weights}
+    for variable, value, average in zip(model.weights, support.weights(model), expected):
+        if id(variable) in trainable:
+            np.testing.assert_allclose(value, average, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_jit_compiled_steps():
+    # jit_compile=True: XLA on TensorFlow, jax.jit, torch.compile of the step
+    # (torch's dynamo traces the in-place fused update).
+    if keras.backend.backend() == "torch":
+        pytest.importorskip("torch._dynamo")
+    recorder = support.UpdateRecorder()
+    ema = ExponentialMovingAverage(0.9, average_non_trainable=False)
+    model = support.bn_model()
+    model.compile(ema.wrap_optimizer(keras.optimizers.SGD(0.05)), "mse", jit_compile=True)
+    x, y = support.data(40)
+    fit(model, [ema, recorder], x=x, y=y)
+    expected = reference_ema(recorder.snapshots, decay=0.9, warmup=True)
+    trainable = {id(v) for v in model.trainable_weights}
+    for variable, value, average in zip(model.weights, support.weights(model), expected):
+        if id(variable) in trainable:
+            np.testing.assert_allclose(value, average, atol=1e-5)
