@@ -209,9 +209,21 @@ def native_resized_crop(ops):
     for the batched two-pass gather the other backends use (and 34 ms for
     Keras's ``RandomCrop`` + ``Resizing`` of the batch). JAX's ``jit`` needs static shapes,
     which crops of per-image sizes lack, and torch has no batched kernel for
-    it either.
+    it either; XLA cannot compile it (see below).
     """
-    return (ops.backend_name or keras.backend.backend()) == "tensorflow"
+    if (ops.backend_name or keras.backend.backend()) != "tensorflow":
+        return False
+    # Crops of per-image sizes cannot be XLA-compiled: under jit_compile
+    # (Keras's TensorFlow trainer on a GPU, or a user's tf.function) the
+    # gather path runs instead. TensorFlow's test is private; if it moves,
+    # assume XLA (the gather path works everywhere).
+    try:
+        import tensorflow as tf
+        from tensorflow.python.ops import control_flow_util
+
+        return not control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
+    except (ImportError, AttributeError):
+        return False
 
 
 def resized_crop_each(images, boxes, size):
@@ -234,10 +246,3 @@ def resized_crop_each(images, boxes, size):
     return tf.map_fn(one, (images, boxes), fn_output_signature=signature,
                      parallel_iterations=1)
 
-
-def supports_jit_with_native_ops():
-    """``supports_jit`` of a layer that may call ``resized_crop_each``: its
-    per-image shapes are dynamic, which XLA cannot compile, so on the
-    TensorFlow backend it is False (as Keras's ``RandomCrop`` always is)
-    while a JAX or torch model keeps ``jit``."""
-    return keras.backend.backend() != "tensorflow"

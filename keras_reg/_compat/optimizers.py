@@ -110,8 +110,12 @@ def move_towards(averages, weights, factor):
             targets = [a.value for a in averages]
             values = [w.value for w in weights]
             dtypes = {t.dtype for t in targets}
+            # The list overload: given one 0-dim tensor, torch takes its
+            # Scalar overload, which reads it to the host (`.item()`): a sync
+            # per step on a GPU, and a graph break under torch.compile.
             if len(dtypes) == 1 and all(v.dtype in dtypes for v in values):
-                torch._foreach_lerp_(targets, values, factor.to(targets[0].dtype))
+                torch._foreach_lerp_(targets, values,
+                                     [factor.to(targets[0].dtype)] * len(targets))
             else:  # float16 weights (float32 averages), mixed dtypes
                 values = [v.to(t.dtype) for v, t in zip(values, targets)]
                 torch._foreach_lerp_(targets, values, [factor.to(t.dtype) for t in targets])

@@ -118,8 +118,6 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         self._pending = 0  # batches run since the last update
         self._for_test = False
 
-    # -- the average -----------------------------------------------------------------
-
     # -- where the averages come from -------------------------------------------------
 
     def wrap_optimizer(self, optimizer):
@@ -171,6 +169,8 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         own = self._state[0] if self._update is None else self._update.averages
         if self._source is None:
             return own
+        if self._source.updates_counted == 0:  # no average yet: the weights
+            return [v.value for v in self._source.averaged_variables] + list(own)
         return [a.value for a in self._source.averages] + list(own)
 
     def _bind(self, model):
@@ -190,8 +190,10 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         averages, scalars = self._state
         # A copy: the counter's own buffer is updated in place (or donated).
         last_updates = keras.ops.floor_divide(keras.ops.copy(counter.value), steps)
-        if scalars is None:  # the first fit: count the updates from now
-            scalars = [last_updates, keras.ops.zeros_like(last_updates)]
+        if scalars is None:  # the first fit: count the updates from now, or
+            # from where the EMAOptimizer's count is (one warmup for both).
+            counted = 0 if self._source is None else self._source.updates_counted
+            scalars = [last_updates, keras.ops.zeros_like(last_updates) + counted]
         elif self._bound_to is None or bound_to[1] != self._bound_to[1]:
             # A new optimizer: count its updates from now, continuing the count.
             scalars = [last_updates, keras.ops.cast(scalars[1], last_updates.dtype)]
@@ -238,13 +240,21 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
 
     def on_train_begin(self, logs=None):
         model = self.model
+        if not model.built:
+            raise ValueError(
+                "ExponentialMovingAverage needs the model's weights at the start of `fit`, "
+                "and this model is not built yet (TensorFlow builds it in the first step): "
+                "give it an input shape (`keras.Input(shape)`) or call `model.build(...)`."
+            )
         source = self._find_source(model)
         known = {id(v) for v in model.weights}
-        if (self._swap is None or source is not self._source
-                or any(id(v) not in known for v in self._swap.variables)):
-            self._start(model, source)
-        else:
+        same_variables = self._swap is not None and all(
+            id(v) in known for v in self._swap.variables)
+        if same_variables:
             self._continue_training_weights()
+        if not same_variables or source is not self._source:
+            # A new model, or a new optimizer (recompiled): a new average.
+            self._start(model, source)
         self._bind(model)
         self._check_start_within_run()
         self._pending = 0

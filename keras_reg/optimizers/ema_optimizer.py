@@ -24,9 +24,9 @@ class EMAOptimizer(OptimizerWrapper):
     with the decay of ``keras_reg.callbacks.ExponentialMovingAverage``
     (update ``k = 1`` after the first ``start_step`` copies the weights, as do
     all before it; with ``warmup``, ``d_k = min(decay, 1 − (1 + (k −
-    1)/γ)^(−p))``). ``k`` counts the wrapped optimizer's real updates from
-    its first: batches that only accumulate gradients and steps that loss
-    scaling skips are not updates.
+    1)/γ)^(−p))``). ``k`` counts the wrapped optimizer's real updates since
+    this wrapper was built: batches that only accumulate gradients and steps
+    that loss scaling skips are not updates.
 
     It is the fast path of that callback: the callback's own update is one
     compiled call per batch (0.1–1.5 ms on a CPU, 5–13 % of a small CNN's
@@ -41,8 +41,10 @@ class EMAOptimizer(OptimizerWrapper):
     Keras's ``use_ema`` does (a later ``fit`` then continues from them).
 
     The averages are optimizer variables (float32 for float16 or bfloat16
-    weights): ``model.save`` keeps them, and they survive any number of
-    ``fit`` calls on every backend. ``LossScaleOptimizer`` goes outside
+    weights): ``model.save`` keeps them (the model's weights in the file are
+    then the averages the callback put in, the training weights are not
+    saved — as with ``use_ema``), and they survive any number of ``fit``
+    calls on every backend. ``LossScaleOptimizer`` goes outside
     (``compile`` puts it there under ``mixed_float16``);
     ``DecoupledWeightDecay`` may be wrapped.
 
@@ -88,8 +90,8 @@ class EMAOptimizer(OptimizerWrapper):
         self.start_step = start_step
         self._averaged = []  # the variables averaged, in the order of `averages`
         self._averages = []
-        self._scalars = []  # (updates seen at the last call, updates counted)
-        self._places_averages = True  # at the end of fit; the callback turns it off
+        self._counted = None  # real updates of the wrapped optimizer since build
+        self._places_averages = True  # at the end of the next fit (the callback: no)
 
     @property
     def schedule_settings(self):
@@ -109,37 +111,36 @@ class EMAOptimizer(OptimizerWrapper):
                 aggregation="only_first_replica",
                 name=f"{variable.name}_average",
             ))
-        counter, steps = _compat_training.update_counter(self.inner_optimizer)
-        # Updates the wrapped optimizer made before: not averaged. (TensorFlow
-        # builds it inside the traced step: a tensor, not a NumPy value.)
-        done = keras.ops.floor_divide(counter.value, steps)
-        for name, value in (("updates_seen", done), ("updates_counted", 0)):
-            self._scalars.append(self.add_variable(
-                shape=(), dtype=counter.dtype, aggregation="only_first_replica", name=name))
-            self._scalars[-1].assign(keras.ops.cast(value, counter.dtype))
+        counter, _ = _compat_training.update_counter(self.inner_optimizer)
+        self._counted = self.add_variable(shape=(), dtype=counter.dtype,
+                                          aggregation="only_first_replica",
+                                          name="updates_counted")
 
     @property
     def variables(self):
-        return self.inner_optimizer.variables + self._averages + self._scalars
+        return self.inner_optimizer.variables + self._averages + [self._counted]
 
     def apply(self, grads, trainable_variables=None):
-        super().apply(grads, trainable_variables)
         counter, steps = _compat_training.update_counter(self.inner_optimizer)
-        seen, counted = self._scalars
-        # A new tensor even for steps = 1: torch updates the counter in place.
-        updates = keras.ops.floor_divide(counter.value, steps)
-        new = updates - seen.value  # 1 after an update, 0 after accumulating
-        count = counted.value + new
+        # Before and after this call (a new tensor: torch updates the counter
+        # in place): 1 after a real update, 0 after a batch that only
+        # accumulated gradients. No state from earlier calls is needed, so an
+        # assign made while TensorFlow builds the optimizer in a discarded
+        # first trace cannot leave it wrong.
+        before = keras.ops.floor_divide(counter.value, steps)
+        super().apply(grads, trainable_variables)
+        new = keras.ops.floor_divide(counter.value, steps) - before
+        count = self._counted.value + new
         factor = _averaging.step_factor(count, new, self.start_step, 1.0 - self.decay,
                                         self.warmup, self.warmup_gamma, self.warmup_power)
         _compat.move_towards(self._averages, self._averaged, factor)
-        seen.assign(updates)
-        counted.assign(count)
+        self._counted.assign(count)
 
     @property
     def averages(self):
         """The averages (optimizer variables), in the order of
-        ``averaged_variables``; empty before the first update."""
+        ``averaged_variables``: none before the optimizer is built, zeros
+        until its first counted update."""
         return list(self._averages)
 
     @property
@@ -149,13 +150,18 @@ class EMAOptimizer(OptimizerWrapper):
 
     @property
     def updates_counted(self):
-        """Updates seen so far (an int)."""
-        return int(keras.ops.convert_to_numpy(self._scalars[1].value)) if self._scalars else 0
+        """Real updates of the wrapped optimizer since this one was built (an
+        int; ``k = updates_counted − start_step`` numbers the last average)."""
+        return 0 if self._counted is None else int(
+            keras.ops.convert_to_numpy(self._counted.value))
 
     def finalize_variable_values(self, var_list):
         super().finalize_variable_values(var_list)
+        # One fit at a time: the callback turns placing off for its fit only,
+        # even if that fit ends in an exception (JAX finalizes in `finally`).
+        places, self._places_averages = self._places_averages, True
         # Only once an average exists (the first counted update copies).
-        if self._places_averages and self.updates_counted > self.start_step:
+        if places and self.updates_counted > self.start_step:
             for variable, average in zip(self._averaged, self._averages):
                 # A copy: on JAX a variable sharing its buffer with another
                 # fails the next fit, which donates both ("Attempt to donate
@@ -184,11 +190,12 @@ def _check_optimizer(optimizer):
             "Argument `optimizer` must be a keras.optimizers.Optimizer instance. "
             f"Received: optimizer={optimizer!r}."
         )
-    if isinstance(optimizer, (keras.optimizers.LossScaleOptimizer, EMAOptimizer)):
+    if isinstance(optimizer, (keras.optimizers.LossScaleOptimizer, EMAOptimizer)) or getattr(
+            optimizer, "use_ema", False):
         raise ValueError(
-            f"Argument `optimizer` must not be a {type(optimizer).__name__}: "
-            "LossScaleOptimizer goes outside EMAOptimizer, and one average is enough. "
-            f"Received: optimizer={optimizer.name!r}."
+            f"Argument `optimizer` must not be a {type(optimizer).__name__} or use "
+            "`use_ema=True`: LossScaleOptimizer goes outside EMAOptimizer, and one average "
+            f"is enough. Received: optimizer={optimizer.name!r}."
         )
     return optimizer
 

@@ -166,3 +166,75 @@ def test_jit_compiled_steps():
     for variable, value, average in zip(model.weights, support.weights(model), expected):
         if id(variable) in trainable:
             np.testing.assert_allclose(value, average, atol=1e-5)
+
+
+def test_an_optimizer_that_updated_before_it_was_wrapped():
+    # The count starts at the wrapper: its first update copies the weights
+    # (TensorFlow builds it inside a first trace that it discards).
+    sgd = keras.optimizers.SGD(0.05)
+    model = support.bn_model(sgd)
+    x, y = support.data(24)
+    fit(model, [], x=x[:16], y=y[:16])  # 4 updates
+    optimizer = EMAOptimizer(sgd, decay=0.9)
+    model.compile(optimizer, "mse")
+    recorder = support.UpdateRecorder()
+    fit(model, [recorder], x=x[16:], y=y[16:], batch_size=8)  # 1 update
+    assert optimizer.updates_counted == 1
+    assert support.max_difference(support.weights(model), recorder.snapshots[-1]) < 1e-6
+
+
+def test_recompiling_between_fits_keeps_the_training_weights():
+    x, y = support.data(40)
+    ema = ExponentialMovingAverage(0.9)
+    model = in_step_model(ema)
+    fit(model, [ema], x=x, y=y)
+    twin = support.bn_model()
+    fit(twin, [], x=x, y=y)
+    model.compile(ema.wrap_optimizer(keras.optimizers.SGD(0.01)), "mse")  # a new rate
+    recorder = support.UpdateRecorder()
+    fit(model, [ema, recorder], x=x[:8], y=y[:8], batch_size=8)
+    assert support.max_difference(recorder.snapshots[0], support.weights(twin)) == 0.0
+
+
+def test_a_fit_without_a_real_update_keeps_the_weights():
+    ema = ExponentialMovingAverage(0.9)
+    model = in_step_model(ema, keras.optimizers.SGD(0.05, gradient_accumulation_steps=4))
+    before = support.weights(model)
+    x, y = support.data(8)
+    history = fit(model, [ema], x=x, y=y, validation_data=(x, y))  # 2 batches, no update
+    assert support.max_difference(support.weights(model), before) == 0.0
+    assert history.history["val_loss"][0] == pytest.approx(
+        model.evaluate(x, y, verbose=0), rel=1e-5)
+
+
+def test_a_model_without_weights_at_the_start_of_fit():
+    ema = ExponentialMovingAverage(0.9)
+    model = keras.Sequential([keras.layers.Dense(1)])  # no input shape
+    model.compile(ema.wrap_optimizer(keras.optimizers.SGD(0.05)), "mse")
+    x, y = support.data(16)
+    try:
+        fit(model, [ema], x=x, y=y)
+    except ValueError as error:  # TensorFlow builds the model in the first step
+        assert keras.backend.backend() == "tensorflow"
+        assert "keras.Input" in str(error)
+    else:  # JAX and torch build it before the callbacks start
+        assert keras.backend.backend() != "tensorflow"
+        assert len(ema.averages) == 2
+
+
+def test_alone_again_after_a_fit_with_the_callback():
+    # The callback turns the optimizer's own placement off for its fit only.
+    ema = ExponentialMovingAverage(0.9)
+    model = in_step_model(ema)
+    x, y = support.data(40)
+    fit(model, [ema], x=x, y=y)
+    fit(model, [], x=x, y=y)  # alone: ends with the averages in the model
+    optimizer = model.optimizer
+    averages = [to_numpy(a) for a in optimizer.averages]
+    trained = [to_numpy(v) for v in optimizer.averaged_variables]
+    assert support.max_difference(trained, averages) == 0.0
+
+
+def test_use_ema_inside_is_refused():
+    with pytest.raises(ValueError, match="use_ema"):
+        EMAOptimizer(keras.optimizers.SGD(use_ema=True))

@@ -85,9 +85,9 @@ def resized_crop(images: Tensor, boxes: Tensor, size: tuple[int, int],
     ``align_corners=False`` and no antialiasing, as torchvision's
     ``resized_crop(..., antialias=False)``); ``"nearest"`` reads
     ``floor(y·h/H')``. Two gathers for the whole batch (rows, then
-    columns); on TensorFlow tensors (tf.data) bilinear crops are instead
-    resized one image at a time by TensorFlow's resize kernel, the same
-    sampling in fewer passes over memory.
+    columns); on TensorFlow tensors outside XLA (tf.data) bilinear crops
+    are instead resized one image at a time by TensorFlow's resize kernel,
+    the same sampling in fewer passes over memory.
 
     Args:
         images: (batch, height, width, channels).

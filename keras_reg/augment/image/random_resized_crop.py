@@ -1,7 +1,6 @@
 import keras
 
 from keras_reg import _validation
-from keras_reg._compat import augment as _compat
 from keras_reg.augment.image._crop import (
     INTERPOLATIONS,
     TRIES,
@@ -47,11 +46,10 @@ class RandomResizedCrop(ImageAugmentationLayer):
     unchanged. Images may have any number of channels and integer or float
     pixels; the output is float.
 
-    On TensorFlow tensors (tf.data, or models on the TensorFlow backend)
-    bilinear crops are resized image by image by TensorFlow's resize kernel,
-    whose crop sizes vary per image: like Keras's ``RandomCrop``, the layer
-    then has ``supports_jit = False`` on the TensorFlow backend (a model that
-    contains it is not XLA-compiled there); on JAX and torch it keeps ``jit``.
+    On TensorFlow tensors outside XLA (tf.data, or a TensorFlow-backend
+    model run without ``jit_compile``) bilinear crops are resized image by
+    image by TensorFlow's resize kernel, the same sampling in fewer passes
+    over memory; elsewhere by two batched gathers.
 
     Args:
         size: output ``(height, width)``, or an int for a square.
@@ -109,8 +107,6 @@ class RandomResizedCrop(ImageAugmentationLayer):
             )
         _validation.check_choice(interpolation, "interpolation", INTERPOLATIONS)
         self.interpolation = interpolation
-        if interpolation == "bilinear":
-            self.supports_jit = _compat.supports_jit_with_native_ops()
 
     def get_random_transformation(self, data, training=True, seed=None):
         images = data[self.data_key]
