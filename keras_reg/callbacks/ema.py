@@ -55,7 +55,7 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
     resumed weights.
 
     **Inside the train step.** That call costs a fixed 0.1–1.5 ms per batch
-    on a CPU, 5–13 % of a small CNN's step. Compile the model with
+    on a CPU, 2–24 % of a small CNN's step. Compile the model with
     ``ema.wrap_optimizer(optimizer)`` (a ``keras_reg.optimizers.EMAOptimizer``
     with this callback's settings) and the trainable weights are averaged by
     the optimizer, inside the step ``fit`` compiles; this callback finds it,
