@@ -5,6 +5,8 @@ the trainers), so the wrapper is one, with no state of its own."""
 
 import keras
 
+from keras_reg._compat import saving as _compat_saving
+
 
 class OptimizerWrapper(keras.optimizers.Optimizer):
     """Forwards variables, iterations, learning rate, building, applying,
@@ -57,3 +59,20 @@ class OptimizerWrapper(keras.optimizers.Optimizer):
 
     def finalize_variable_values(self, var_list):
         self.inner_optimizer.finalize_variable_values(var_list)
+
+    # -- files: the wrapped optimizer under "optimizer", the wrapper's own settings
+
+    def _wrapper_config(self, settings):
+        """``get_config`` of a wrapper whose own arguments are ``settings``."""
+        return {"name": self.name,
+                "optimizer": _compat_saving.serialize_optimizer(self.inner_optimizer),
+                **settings}
+
+    @staticmethod
+    def _split_wrapper_config(config, custom_objects=None):
+        """``(wrapped optimizer, the other entries)`` of a ``_wrapper_config``."""
+        config = dict(config)
+        optimizer = _compat_saving.deserialize_optimizer(
+            config.pop("optimizer"), custom_objects=custom_objects
+        )
+        return optimizer, config

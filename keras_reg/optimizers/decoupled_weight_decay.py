@@ -6,7 +6,6 @@ import keras
 
 from keras_reg import _validation
 from keras_reg._compat import optimizers as _compat
-from keras_reg._compat import saving as _compat_saving
 from keras_reg.optimizers import _arguments
 from keras_reg.optimizers._wrapper import OptimizerWrapper
 from keras_reg.optimizers.decay import (
@@ -196,16 +195,9 @@ class DecoupledWeightDecay(OptimizerWrapper):
         return optimizer
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "optimizer": _compat_saving.serialize_optimizer(self.inner_optimizer),
-            **self._decay_config(),
-        }
+        return self._wrapper_config(self._decay_config())
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        optimizer = _compat_saving.deserialize_optimizer(
-            config.pop("optimizer"), custom_objects=custom_objects
-        )
+        optimizer, config = cls._split_wrapper_config(config, custom_objects)
         return cls._from_decay_config(config, custom_objects, optimizer=optimizer)

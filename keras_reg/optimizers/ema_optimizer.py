@@ -5,7 +5,6 @@ import keras
 
 from keras_reg import _validation
 from keras_reg._compat import optimizers as _compat
-from keras_reg._compat import saving as _compat_saving
 from keras_reg._compat import training as _compat_training
 from keras_reg.callbacks import _arguments as _callback_arguments
 from keras_reg.callbacks import _averaging
@@ -169,18 +168,11 @@ class EMAOptimizer(OptimizerWrapper):
                 variable.assign(keras.ops.copy(keras.ops.cast(average.value, variable.dtype)))
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "optimizer": _compat_saving.serialize_optimizer(self.inner_optimizer),
-            **self.schedule_settings,
-        }
+        return self._wrapper_config(self.schedule_settings)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        optimizer = _compat_saving.deserialize_optimizer(
-            config.pop("optimizer"), custom_objects=custom_objects
-        )
+        optimizer, config = cls._split_wrapper_config(config, custom_objects)
         return cls(optimizer, **config)
 
 
