@@ -4,7 +4,7 @@ import keras
 
 from keras_reg import _validation
 from keras_reg._compat import training as _compat
-from keras_reg.callbacks import _arguments, _averaging, _config
+from keras_reg.callbacks import _arguments, _averaging, _config, _ema_source
 from keras_reg.callbacks._swap import AverageSwap
 from keras_reg.optimizers.ema_optimizer import SCHEDULE_ARGUMENTS, EMAOptimizer
 
@@ -129,28 +129,6 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
     def _schedule_settings(self):
         return {name: getattr(self, name) for name in SCHEDULE_ARGUMENTS}
 
-    def _find_source(self, model):
-        source = _ema_optimizer_in(model.optimizer)
-        if source is None:
-            return None
-        if not model.optimizer.built:
-            # TensorFlow builds it in the first traced step (without a
-            # distribution strategy); its averaged variables are needed now.
-            model.optimizer.build(model.trainable_variables)
-        if source.schedule_settings != self._schedule_settings():
-            raise ValueError(
-                f"The model's EMAOptimizer averages with {source.schedule_settings}, this "
-                f"callback with {self._schedule_settings()}: build the optimizer with "
-                "`callback.wrap_optimizer(optimizer)` so that both hold the same settings."
-            )
-        if self.update_every != 1:
-            raise ValueError(
-                "Argument `update_every` must be 1 when the model's EMAOptimizer averages "
-                "the weights at every update inside the train step. "
-                f"Received: update_every={self.update_every}."
-            )
-        return source
-
     def _start(self, model, source):
         """Begin a new average from the model's current weights."""
         own = [] if source is not None else model.trainable_weights
@@ -246,7 +224,7 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
                 "and this model is not built yet (TensorFlow builds it in the first step): "
                 "give it an input shape (`keras.Input(shape)`) or call `model.build(...)`."
             )
-        source = self._find_source(model)
+        source = _ema_source.find_source(model, self._schedule_settings(), self.update_every)
         known = {id(v) for v in model.weights}
         same_variables = self._swap is not None and all(
             id(v) in known for v in self._swap.variables)
@@ -318,11 +296,3 @@ class ExponentialMovingAverage(_config.ArgumentsConfig, keras.callbacks.Callback
         if self._source is not None:
             self._source._places_averages = True
 
-
-def _ema_optimizer_in(optimizer):
-    """The EMAOptimizer in ``optimizer``'s chain of wrappers, or None."""
-    while optimizer is not None:
-        if isinstance(optimizer, EMAOptimizer):
-            return optimizer
-        optimizer = getattr(optimizer, "inner_optimizer", None)
-    return None

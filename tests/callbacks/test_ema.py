@@ -49,12 +49,25 @@ def test_rate_is_one_minus_the_warmup_decay(warmup):
     np.testing.assert_allclose(rates, expected, rtol=1e-6)
 
 
-@pytest.mark.parametrize(
+# The settings of the 50-step recurrence tests (here and for the update
+# inside the train step).
+RECURRENCE_CASES = pytest.mark.parametrize(
     "kwargs", [{"decay": 0.9, "warmup": True, "start_step": 7, "warmup_gamma": 3.0,
                 "warmup_power": 0.75},
                {"decay": 0.8, "warmup": False, "start_step": 0}],
     ids=["warmup-start7", "constant"],
 )
+
+
+def expected_recurrence(snapshots, kwargs):
+    """``reference_ema`` of ``snapshots`` for one of RECURRENCE_CASES."""
+    kwargs = dict(kwargs)
+    start_step = kwargs.pop("start_step")
+    shape = {"gamma": kwargs.pop("warmup_gamma", 1.0), "power": kwargs.pop("warmup_power", 2 / 3)}
+    return reference_ema(snapshots, start_step, **kwargs, **shape)
+
+
+@RECURRENCE_CASES
 def test_average_equals_the_numpy_recurrence_over_50_steps(kwargs):
     # 200 samples in batches of 4: 50 updates. The BatchNormalization
     # statistics are averaged too (average_non_trainable=True).
@@ -63,9 +76,7 @@ def test_average_equals_the_numpy_recurrence_over_50_steps(kwargs):
     model = support.bn_model()
     fit(model, [ema, recorder])
     assert len(recorder.snapshots) == 51
-    start_step = kwargs.pop("start_step")
-    shape = {"gamma": kwargs.pop("warmup_gamma", 1.0), "power": kwargs.pop("warmup_power", 2 / 3)}
-    expected = reference_ema(recorder.snapshots, start_step, **kwargs, **shape)
+    expected = expected_recurrence(recorder.snapshots, kwargs)
     assert support.max_difference(support.weights(model), expected) < 1e-5
     assert support.max_difference(ema.averages, in_order_of(ema, model, expected)) < 1e-5
     # The BatchNorm moving mean moved and was averaged, not copied.
@@ -74,8 +85,7 @@ def test_average_equals_the_numpy_recurrence_over_50_steps(kwargs):
     # Without a callback that syncs the state at every batch (JAX keeps it
     # out of the variables during an epoch), the same average.
     model = support.bn_model()
-    fit(model, [ExponentialMovingAverage(start_step=start_step, warmup_gamma=shape["gamma"],
-                                         warmup_power=shape["power"], **kwargs)])
+    fit(model, [ExponentialMovingAverage(**kwargs)])
     assert support.max_difference(support.weights(model), expected) < 1e-5
 
 

@@ -13,8 +13,10 @@ from keras_reg.callbacks import ema as ema_module
 from keras_reg.optimizers import EMAOptimizer
 from tests.callbacks import _averaging_support as support
 from tests.callbacks.test_ema import (
+    RECURRENCE_CASES,
     EpochEndWeights,
     ScriptedScore,
+    expected_recurrence,
     fit,
     in_order_of,
     reference_ema,
@@ -33,12 +35,7 @@ class NoOwnUpdate:
         raise AssertionError("the callback built its own per-batch update")
 
 
-@pytest.mark.parametrize(
-    "kwargs", [{"decay": 0.9, "warmup": True, "start_step": 7, "warmup_gamma": 3.0,
-                "warmup_power": 0.75},
-               {"decay": 0.8, "warmup": False, "start_step": 0}],
-    ids=["warmup-start7", "constant"],
-)
+@RECURRENCE_CASES
 def test_average_equals_the_numpy_recurrence_over_50_steps(kwargs):
     # Trainable weights averaged by the optimizer, BatchNorm statistics by
     # the callback: all equal the recurrence, as with the callback alone.
@@ -47,9 +44,7 @@ def test_average_equals_the_numpy_recurrence_over_50_steps(kwargs):
     model = in_step_model(ema)
     fit(model, [ema, recorder])
     assert len(recorder.snapshots) == 51
-    start_step = kwargs.pop("start_step")
-    shape = {"gamma": kwargs.pop("warmup_gamma", 1.0), "power": kwargs.pop("warmup_power", 2 / 3)}
-    expected = reference_ema(recorder.snapshots, start_step, **kwargs, **shape)
+    expected = expected_recurrence(recorder.snapshots, kwargs)
     assert support.max_difference(support.weights(model), expected) < 1e-5
     assert support.max_difference(ema.averages, in_order_of(ema, model, expected)) < 1e-5
     assert support.max_difference([expected[4]], [recorder.snapshots[-1][4]]) > 1e-4
