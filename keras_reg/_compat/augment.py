@@ -246,3 +246,19 @@ def resized_crop_each(images, boxes, size):
     return tf.map_fn(one, (images, boxes), fn_output_signature=signature,
                      parallel_iterations=1)
 
+
+
+def map_each(ops, fn, elems, like):
+    """``ops.map(fn, elems)`` for an ``fn`` whose outputs are the rows of
+    ``like`` in shape and dtype.
+
+    Keras's TensorFlow ``map`` calls ``fn`` once more on the first elements
+    to learn the output's type: a second trace of ``fn`` in a graph, and a
+    second run on the first element eagerly. Here TensorFlow is told it.
+    """
+    if (ops.backend_name or keras.backend.backend()) != "tensorflow":
+        return ops.map(fn, elems)
+    import tensorflow as tf
+
+    signature = tf.TensorSpec(like.shape[1:], like.dtype)
+    return tf.map_fn(fn, elems, fn_output_signature=signature)

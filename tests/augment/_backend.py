@@ -16,3 +16,17 @@ def compiled(fn):
 
         return jax.jit(fn)
     return fn
+
+
+def eagerly():
+    """A context where the control flow of ``keras.ops`` (``map``,
+    ``fori_loop``, ``switch``) runs as Python loops and branches, so a test
+    can count what runs. TensorFlow and torch do so outside a graph; JAX
+    needs ``jax.disable_jit``."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.disable_jit()
+    import contextlib
+
+    return contextlib.nullcontext()

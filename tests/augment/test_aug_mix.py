@@ -3,6 +3,8 @@ the public functional operations (the same draws), the laws of its draws
 (operations, depths, Dirichlet weights, Beta skip weight), per-sample and
 per-batch variety in tf.data; models, files, bad input."""
 
+from collections import Counter
+
 import keras
 import numpy as np
 import pytest
@@ -11,7 +13,8 @@ from scipy import stats
 from keras_reg.augment import AugMix, paired
 from keras_reg.augment.image import functional as F
 from tests._tensorflow import tf
-from tests.augment._backend import compiled
+from keras_reg.augment.image import aug_mix
+from tests.augment._backend import compiled, eagerly
 from tests.helpers import Z_BOUND, assert_raises_each, binomial_sd, save_and_load, to_numpy
 
 RNG = np.random.default_rng(31)
@@ -65,6 +68,34 @@ def test_chains_equal_a_per_image_loop(all_ops):
             mixed = mixed + t["weights"][i, chain] * y
         expected = ((1 - t["mix"][i]) * image + t["mix"][i] * mixed) * 255.0
         np.testing.assert_allclose(got[i], expected, atol=2e-3)
+
+
+def test_each_image_runs_only_the_operations_it_drew(monkeypatch):
+    """Counted where they run (TensorFlow and torch outside a graph run the
+    map, loops and switch in Python; JAX does under ``disable_jit``): each
+    operation is called once per (image, chain, step) that drew it, on that
+    image alone, so no image pays for another's operations."""
+    calls = []
+    pointwise, geometric = aug_mix._pointwise, aug_mix._geometric
+
+    def count_pointwise(ops, name, x, level):
+        calls.append((name, tuple(x.shape)))
+        return pointwise(ops, name, x, level)
+
+    def count_geometric(ops, name, level, *args):
+        calls.append((name, (int(level.shape[0]),) + IMAGES.shape[1:]))
+        return geometric(ops, name, level, *args)
+
+    monkeypatch.setattr(aug_mix, "_pointwise", count_pointwise)
+    monkeypatch.setattr(aug_mix, "_geometric", count_geometric)
+    layer = AugMix(width=3, all_ops=True, seed=8)
+    t = layer.get_random_transformation({"images": IMAGES})
+    with eagerly():
+        layer.transform_images(IMAGES, t)
+    drawn = to_numpy(t["operation"])
+    assert Counter(name for name, _ in calls) == Counter(
+        layer.operation_names[k] for k in drawn[drawn >= 0])
+    assert {shape for _, shape in calls} == {(1,) + IMAGES.shape[1:]}
 
 
 def test_draw_laws():

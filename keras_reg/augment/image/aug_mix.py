@@ -1,6 +1,7 @@
 import keras
 
 from keras_reg import _validation
+from keras_reg._compat import augment as _compat
 from keras_reg.augment.image import functional as F
 from keras_reg.augment.image._geometry import image_size
 from keras_reg.augment.image._image_layer import ImageAugmentationLayer, from_unit, to_unit
@@ -41,39 +42,34 @@ def _pointwise(ops, name, x, level):
     return _ENHANCE_FUNCTIONS[name](x, level * 0.18 + 0.1, value_range=unit)
 
 
-def _chain_step(ops, x, operation, level, sign, names):
-    """One step of every chain at once: image ``b`` gets operation
-    ``names[operation[b]]`` (none where ``operation[b] < 0``) at ``level[b]``
-    with ``sign[b]``. The geometric operations are one affine resampling of
-    the batch (identity rows for the other images); an operation no image
-    of the batch drew is not computed (``cond``: one branch runs, in graphs
-    and under ``jit`` too)."""
-    height, width = image_size(ops, x)
-    chosen = ops.reshape(operation, (-1, 1, 1, 1))
-    identity = ops.convert_to_tensor([[1.0, 0, 0, 0, 1.0, 0, 0, 0]]) * ops.ones_like(level)[:, None]
-    transforms = {
-        "rotate": F.rotation_transform(sign * _steps(ops, level, 30.0), height, width),
-        "shear_x": _shear_about_origin(ops, sign * level * 0.03, "x"),
-        "shear_y": _shear_about_origin(ops, sign * level * 0.03, "y"),
-        "translate_x": F.translate_transform(sign * _steps(ops, level, width / 3.0), "x"),
-        "translate_y": F.translate_transform(sign * _steps(ops, level, height / 3.0), "y"),
-    }
-    matrix = identity
-    geometric = ops.zeros_like(operation) > 0
-    for k, name in enumerate(names):
-        if name in transforms:
-            matrix = ops.where((operation == k)[:, None], transforms[name], matrix)
-            geometric = geometric | (operation == k)
-    out = ops.cond(ops.any(geometric), lambda: F.affine(x, matrix), lambda: x)
-    for k, name in enumerate(names):
-        if name in transforms:
-            continue
-        picked = chosen == k
-        out = ops.cond(ops.any(picked),
-                       lambda name=name, picked=picked, out=out: ops.where(
-                           picked, _pointwise(ops, name, x, level), out),
-                       lambda out=out: out)
-    return out
+def _geometric(ops, name, level, sign, height, width):
+    """The (1, 8) transform of one geometric operation."""
+    if name == "rotate":
+        return F.rotation_transform(sign * _steps(ops, level, 30.0), height, width)
+    if name in ("shear_x", "shear_y"):
+        return _shear_about_origin(ops, sign * level * 0.03, name[-1])
+    side = width if name == "translate_x" else height
+    return F.translate_transform(sign * _steps(ops, level, side / 3.0), name[-1])
+
+
+def _operations(ops, names, height, width):
+    """``ops.switch`` branches ``(image, level, sign) -> image`` for one
+    (h, w, c) image in [0, 1]: branch 0 is "no step", branch ``k + 1`` is
+    ``names[k]``. Each casts back to the image's dtype, as a switch needs
+    the same output type from every branch."""
+
+    def operation(name):
+        def run(image, level, sign):
+            x, level, sign = image[None], level[None], sign[None]
+            if name in GEOMETRIC:
+                y = F.affine(x, _geometric(ops, name, level, sign, height, width))
+            else:
+                y = _pointwise(ops, name, x, level)
+            return ops.cast(y[0], image.dtype)
+
+        return run
+
+    return [lambda image, level, sign: image] + [operation(name) for name in names]
 
 
 @keras.saving.register_keras_serializable(package="keras_reg")
@@ -99,12 +95,12 @@ class AugMix(ImageAugmentationLayer):
     Every image, chain and step draws its own operation, level and sign, in
     ``tf.data`` too (Keras's ``AugMix`` picks each chain's operations with
     Python's ``random`` when the graph is traced, so a pipeline repeats the
-    same ones forever, and draws its mixing weights once per batch). Each
-    step resamples the batch once (the geometric operations are folded into
-    one affine transform per image), and an operation that no image of the
-    batch drew at that step is skipped. Shears are about the top-left
-    corner, as in the paper's code (PIL's affine); resampling is bilinear
-    with black fill.
+    same ones forever, and draws its mixing weights once per batch). The
+    images are augmented one at a time (``keras.ops.map``), each step a
+    ``keras.ops.switch`` over the operations, so an image runs only the
+    operations it drew: no operation is evaluated for the whole batch and
+    then selected. Shears are about the top-left corner, as in the paper's
+    code (PIL's affine); resampling is bilinear with black fill.
 
     Args:
         severity: in ``[0.1, 10]``, the top of the level range (the paper: 3).
@@ -185,19 +181,31 @@ class AugMix(ImageAugmentationLayer):
         # meet a CUDA torch tensor in `(1 - m) * x`, which torch hands back to
         # NumPy, which cannot read GPU memory (found by scripts/gpu_check.sh).
         x = to_unit(ops.convert_to_tensor(images), self.value_range)
-        t = transformation
-        mixed = 0.0
-        for chain in range(self.width):
-            y = x
-            for step in range(MAX_DEPTH):
-                y = _chain_step(ops, y, t["operation"][:, chain, step],
-                                ops.cast(t["level"][:, chain, step], x.dtype),
-                                ops.cast(t["sign"][:, chain, step], x.dtype),
-                                self.operation_names)
-            mixed = mixed + ops.reshape(ops.cast(t["weights"][:, chain], x.dtype),
-                                        (-1, 1, 1, 1)) * y
-        m = ops.reshape(ops.cast(t["mix"], x.dtype), (-1, 1, 1, 1))
-        return from_unit((1.0 - m) * x + m * mixed, self.value_range)
+        branches = _operations(ops, self.operation_names, *image_size(ops, x))
+        t = {key: value if key == "operation" else ops.cast(value, x.dtype)
+             for key, value in transformation.items()}
+
+        # One image at a time, each step a switch: an image runs only the
+        # operations it drew (evaluating every operation on the whole batch
+        # and selecting per image cost 5x more: benchmarks/RESULTS.md). Chains
+        # and steps are loops, not unrolled, so the switch is traced once
+        # (unrolled: 5 s to trace in tf.data).
+        def augment_one(args):
+            image, operation, level, sign, weights, mix = args
+
+            def chain(c, mixed):
+                def step(i, y):
+                    return ops.switch(operation[c, i] + 1, branches, y, level[c, i], sign[c, i])
+
+                return mixed + weights[c] * ops.fori_loop(0, MAX_DEPTH, step, image)
+
+            mixed = ops.fori_loop(0, self.width, chain, ops.zeros_like(image))
+            return (1.0 - mix) * image + mix * mixed
+
+        out = _compat.map_each(
+            ops, augment_one,
+            (x, t["operation"], t["level"], t["sign"], t["weights"], t["mix"]), like=x)
+        return from_unit(out, self.value_range)
 
     def get_config(self):
         config = super().get_config()
