@@ -189,35 +189,17 @@ def searchsorted(ops, sorted_sequence, values, side="left"):
         return tf.searchsorted(sorted_sequence, values, side=side, out_type=tf.int32)
 
 
-def native_affine_transform(ops):
-    """Whether ``affine_transform`` is a native kernel for ``ops``.
+def _tensorflow_kernels(ops):
+    """Whether ``ops`` are TensorFlow's and outside XLA, where TensorFlow's
+    image kernels (ImageProjectiveTransformV3, per-crop resizes) run.
 
-    Only TensorFlow's is (ImageProjectiveTransformV3, 5x faster than a
-    gather); Keras's torch version loops over samples and channels in Python
-    and its JAX version vmaps ``map_coordinates``, both slower than the
-    vectorized gather in ``augment.image._geometry``.
-    """
-    return (ops.backend_name or keras.backend.backend()) == "tensorflow"
-
-
-def native_resized_crop(ops):
-    """Whether ``resized_crop`` runs TensorFlow's resize kernel image by image.
-
-    Only for TensorFlow tensors (tf.data under any backend, or the TensorFlow
-    backend): TensorFlow's resize kernel on each crop in a ``tf.while_loop``
-    took 23 ms for 64 crops to 224×224×3 on this project's 2-core CPU,
-    against 56 ms for the batched two-pass gather the other backends use (and
-    26 ms for Keras's ``RandomCrop`` + ``Resizing`` of the batch). JAX's
-    ``jit`` needs static shapes, which crops of per-image sizes lack, and
-    torch has no batched kernel for it either; XLA cannot compile it (see
-    below).
+    XLA has neither kernel: under jit_compile (Keras's TensorFlow trainer on
+    a GPU, or a user's tf.function) the gather paths run instead.
+    TensorFlow's test is private; if it moves, assume XLA (the gather paths
+    work everywhere).
     """
     if (ops.backend_name or keras.backend.backend()) != "tensorflow":
         return False
-    # Crops of per-image sizes cannot be XLA-compiled: under jit_compile
-    # (Keras's TensorFlow trainer on a GPU, or a user's tf.function) the
-    # gather path runs instead. TensorFlow's test is private; if it moves,
-    # assume XLA (the gather path works everywhere).
     try:
         import tensorflow as tf
         from tensorflow.python.ops import control_flow_util
@@ -225,6 +207,31 @@ def native_resized_crop(ops):
         return not control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
     except (ImportError, AttributeError):
         return False
+
+
+def native_affine_transform(ops):
+    """Whether ``affine_transform`` is a native kernel for ``ops``.
+
+    Only TensorFlow's is, outside XLA (ImageProjectiveTransformV3, 5x faster
+    than a gather); Keras's torch version loops over samples and channels in
+    Python and its JAX version vmaps ``map_coordinates``, both slower than
+    the vectorized gather in ``augment.image._geometry``.
+    """
+    return _tensorflow_kernels(ops)
+
+
+def native_resized_crop(ops):
+    """Whether ``resized_crop`` runs TensorFlow's resize kernel image by image.
+
+    Only for TensorFlow tensors (tf.data under any backend, or the TensorFlow
+    backend) outside XLA: TensorFlow's resize kernel on each crop in a
+    ``tf.while_loop`` took 23 ms for 64 crops to 224×224×3 on this project's
+    2-core CPU, against 56 ms for the batched two-pass gather the other
+    backends use (and 26 ms for Keras's ``RandomCrop`` + ``Resizing`` of the
+    batch). JAX's ``jit`` needs static shapes, which crops of per-image sizes
+    lack, and torch has no batched kernel for it either.
+    """
+    return _tensorflow_kernels(ops)
 
 
 def resized_crop_each(images, boxes, size):

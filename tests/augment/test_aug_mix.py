@@ -98,6 +98,19 @@ def test_each_image_runs_only_the_operations_it_drew(monkeypatch):
     assert {shape for _, shape in calls} == {(1,) + IMAGES.shape[1:]}
 
 
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                    reason="only the TensorFlow backend compiles TensorFlow tensors with XLA")
+def test_under_xla_the_same_images():
+    # TensorFlow's affine kernel has no XLA version: under jit_compile
+    # (Keras's TensorFlow trainer on a GPU) the gather path runs instead.
+    layer = AugMix(severity=10.0, all_ops=True, seed=9)
+    images = tf.constant(IMAGES)
+    t = layer.get_random_transformation({"images": images})
+    plain = tf.function(layer.transform_images)(images, t)
+    xla = tf.function(layer.transform_images, jit_compile=True)(images, t)
+    np.testing.assert_allclose(to_numpy(xla), to_numpy(plain), atol=1e-3)
+
+
 def test_draw_laws():
     n, width = 2000, 3
     layer = AugMix(width=width, alpha=0.7, all_ops=True, seed=4)

@@ -215,6 +215,18 @@ def test_affine_by_gather_matches_keras_affine_transform():
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
+def test_affine_of_tensorflow_tensors_under_xla():
+    # ImageProjectiveTransformV3 has no XLA kernel: under jit_compile the
+    # gather runs, with the same output (any backend: TensorFlow tensors
+    # take TensorFlow's ops).
+    rng = np.random.default_rng(4)
+    x = tf.constant(rng.random((3, 9, 11, 2)).astype("float32"))
+    t = tf.constant(to_numpy(F.rotation_transform(np.array([10.0, -25.0, 40.0], "float32"), 9, 11)))
+    plain = tf.function(F.affine)(x, t)
+    xla = tf.function(F.affine, jit_compile=True)(x, t)
+    np.testing.assert_allclose(to_numpy(xla), to_numpy(plain), atol=1e-5)
+
+
 def test_affine_by_gather_keeps_float16_and_samples_in_float32():
     # Columns alternating 0/1, shifted by 0.3 px: each output is 0.3 or 0.7.
     # float16 coordinates past x = 128 are multiples of 1/8, so u + 0.3 would
