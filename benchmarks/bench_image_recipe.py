@@ -5,7 +5,10 @@ jitted JAX train step.
 tf.data part (any backend; the pipelines run TensorFlow ops): 224x224x3
 crops of scikit-learn's bundled photos, batch 64, class ids for 10 classes,
 ``ds.map(fn)``; the contenders of a pair are timed in turn (round-robin,
-median of ``--rounds``), and each round reads ``--batches`` batches.
+median of ``--rounds``), and each round reads ``--batches`` batches: 12 by
+default, so that the two batches a pipeline prefetched while the other
+contender ran are a small part of its round (with 3 a round timed mostly
+prefetched batches: ratios near 1 whatever the work).
 
 | keras_reg | Keras |
 |---|---|
@@ -186,7 +189,7 @@ def jax_step(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--batches", type=int, default=3)
+    parser.add_argument("--batches", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--jax-step", action="store_true")
     parser.add_argument("--only", nargs="+", help="tf.data pairs to time (default: all)")
