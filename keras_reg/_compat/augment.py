@@ -193,8 +193,9 @@ def _tensorflow_kernels(ops):
     """Whether ``ops`` are TensorFlow's and outside XLA, where TensorFlow's
     image kernels (ImageProjectiveTransformV3, per-crop resizes) run.
 
-    XLA has neither kernel: under jit_compile (Keras's TensorFlow trainer on
-    a GPU, or a user's tf.function) the gather paths run instead.
+    XLA has no ImageProjectiveTransformV3, and cannot compile slices of
+    per-image sizes: under jit_compile (Keras's TensorFlow trainer on a GPU,
+    or a user's tf.function) the gather paths run instead.
     TensorFlow's test is private; if it moves, assume XLA (the gather paths
     work everywhere).
     """
@@ -238,8 +239,8 @@ def resized_crop_each(images, boxes, size):
     """Each image's box ``[top, left, h, w]`` (int32) cropped and resized
     bilinearly to ``size`` by TensorFlow's resize kernel (half-pixel
     centres, the two nearest rows and columns clamped to the crop — torch's
-    ``interpolate(..., align_corners=False)`` sampling), one image at a
-    time. float32 (batch, *size, channels)."""
+    ``interpolate(..., align_corners=False)`` sampling), image by image in
+    a ``tf.while_loop`` (two in flight). float32 (batch, *size, channels)."""
     import tensorflow as tf
 
     n = tf.shape(images)[0]
@@ -267,11 +268,15 @@ def map_each(ops, fn, elems, like):
     """``ops.map(fn, elems)`` for an ``fn`` whose outputs are the rows of
     ``like`` in shape and dtype.
 
-    Keras's TensorFlow ``map`` calls ``fn`` once more on the first elements
-    to learn the output's type: a second trace of ``fn`` in a graph, and a
-    second run on the first element eagerly. Here TensorFlow is told it.
+    Keras's TensorFlow ``map`` learns the output's type by calling ``fn`` on
+    the first elements (``xs[0]``): a second trace of ``fn`` in a graph, a
+    second run on the first element eagerly, and an error on an empty batch;
+    here TensorFlow is given the type instead. Keras's torch ``map`` fails
+    on an empty batch too: it gets ``like``'s empty rows.
     """
     if (ops.backend_name or keras.backend.backend()) != "tensorflow":
+        if like.shape[0] == 0:
+            return like
         return ops.map(fn, elems)
     import tensorflow as tf
 

@@ -117,3 +117,12 @@ def fold_seed(seed, index, axis=1):
             return jax.random.fold_in(seed, index * (1 if axis == 1 else 1_000_003))
     step = [0, index] if axis == 1 else [index, 0]
     return seed + keras.ops.cast(step, seed.dtype)
+
+
+def gamma_compiles():
+    """Whether Gamma (and so Beta and Dirichlet) draws compile under the
+    backend's XLA. TensorFlow's ``StatelessRandomGammaV3`` has no XLA
+    kernel, so a model holding a layer that draws them must not be
+    jit-compiled there (Keras then trains it without XLA); JAX's gamma
+    compiles, and torch has no XLA."""
+    return keras.backend.backend() != "tensorflow"

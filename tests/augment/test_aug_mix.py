@@ -1,5 +1,6 @@
-"""AugMix drawn per image: the vectorized chains against a per-image loop over
-the public functional operations (the same draws), the laws of its draws
+"""AugMix drawn per image: the chains against a per-image loop over the
+public functional operations (the same draws), each image running only the
+operations it drew, the laws of its draws
 (operations, depths, Dirichlet weights, Beta skip weight), per-sample and
 per-batch variety in tf.data; models, files, bad input."""
 
@@ -11,9 +12,9 @@ import pytest
 from scipy import stats
 
 from keras_reg.augment import AugMix, paired
+from keras_reg.augment.image import aug_mix
 from keras_reg.augment.image import functional as F
 from tests._tensorflow import tf
-from keras_reg.augment.image import aug_mix
 from tests.augment._backend import compiled, eagerly
 from tests.helpers import Z_BOUND, assert_raises_each, binomial_sd, save_and_load, to_numpy
 
@@ -89,13 +90,14 @@ def test_each_image_runs_only_the_operations_it_drew(monkeypatch):
     monkeypatch.setattr(aug_mix, "_pointwise", count_pointwise)
     monkeypatch.setattr(aug_mix, "_geometric", count_geometric)
     layer = AugMix(width=3, all_ops=True, seed=8)
-    t = layer.get_random_transformation({"images": IMAGES})
+    images = IMAGES[:4]  # 4 x 3 chains: 24 operations expected (JAX runs them op by op)
+    t = layer.get_random_transformation({"images": images})
     with eagerly():
-        layer.transform_images(IMAGES, t)
+        layer.transform_images(images, t)
     drawn = to_numpy(t["operation"])
     assert Counter(name for name, _ in calls) == Counter(
         layer.operation_names[k] for k in drawn[drawn >= 0])
-    assert {shape for _, shape in calls} == {(1,) + IMAGES.shape[1:]}
+    assert {shape for _, shape in calls} == {(1,) + images.shape[1:]}
 
 
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow",
@@ -140,6 +142,28 @@ def test_per_image_and_per_batch_in_tf_data():
     for batch in batches:  # identical images, different chains
         assert len({b.tobytes() for b in batch}) == 4
     assert not np.array_equal(batches[0], batches[1])  # traced once, drawn per batch
+
+
+def test_fit_with_jit_compile():
+    # TensorFlow's Gamma draws have no XLA kernel: there the layer declares
+    # it (supports_jit) and Keras trains without XLA; JAX compiles it all.
+    model = keras.Sequential([keras.Input((12, 12, 3)), AugMix(seed=3), keras.layers.Flatten(),
+                              keras.layers.Dense(2)])
+    # torch.compile would only add time: the other two exercise XLA.
+    model.compile("sgd", "mse", jit_compile=keras.backend.backend() != "torch")
+    history = model.fit(IMAGES, np.zeros((len(IMAGES), 2)), batch_size=3, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+def test_integer_pixels_and_empty_batches():
+    layer = AugMix(seed=10)
+    pixels = IMAGES.astype("uint8")
+    t = layer.get_random_transformation({"images": pixels})
+    out = to_numpy(layer.transform_images(pixels, t))
+    np.testing.assert_allclose(out, to_numpy(layer.transform_images(pixels.astype("float32"), t)),
+                               atol=1e-3)
+    empty = to_numpy(layer.transform_images(IMAGES[:0], {k: v[:0] for k, v in t.items()}))
+    assert empty.shape == (0,) + IMAGES.shape[1:]
 
 
 def test_models_and_files(tmp_path):

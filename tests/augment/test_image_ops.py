@@ -128,6 +128,16 @@ def test_sharpness_keeps_the_border(photos):
     np.testing.assert_allclose(got[:, border], photos[:, border], atol=EXACT)
 
 
+def test_sharpness_of_thin_images(photos, tvf):
+    # A side of 1 or 2 pixels has no interior: the image comes back as it is
+    # (torchvision's rule), with its own shape (a 1-pixel side became 2).
+    for height, width in ((1, 1), (1, 5), (2, 7), (6, 2)):
+        x = photos[:, :height, :width]
+        got = _run(F.adjust_sharpness, x, np.float32(FACTORS), value_range=UNIT)
+        assert got.shape == x.shape
+        np.testing.assert_allclose(got, _each(tvf.adjust_sharpness, x, FACTORS), atol=EXACT)
+
+
 def test_hue(photos, tvf):
     shifts = [0.5, -0.2, 0.1, -0.5]
     for channels in (3, 1):  # one channel: no hue, unchanged in both

@@ -190,8 +190,16 @@ def adjust_sharpness(images: Tensor, factor: float | Tensor,
     kernel = ops.convert_to_tensor(kernel, dtype=x.dtype) / 13.0
     kernel = ops.tile(ops.reshape(kernel, (3, 3, 1, 1)), (1, 1, channels, 1))
     smooth = ops.depthwise_conv(x, kernel, strides=1, padding="same", data_format="channels_last")
-    interior = ops.pad(ops.ones_like(x[:1, 1:-1, 1:-1, :1]), ((0, 0), (1, 1), (1, 1), (0, 0)))
-    return blend(ops, x, ops.where(interior > 0, smooth, x), f, _range(value_range))
+    return blend(ops, x, ops.where(_interior(ops, x), smooth, x), f, _range(value_range))
+
+
+def _interior(ops, x):
+    """(1, h, w, 1) booleans: pixels with a full 3x3 neighbourhood (none on
+    a side of 1 or 2 pixels; sizes may be tensors, in tf.data)."""
+    rows, cols = ops.arange(ops.shape(x)[1]), ops.arange(ops.shape(x)[2])
+    inner_rows = (rows > 0) & (rows < ops.shape(x)[1] - 1)
+    inner_cols = (cols > 0) & (cols < ops.shape(x)[2] - 1)
+    return inner_rows[None, :, None, None] & inner_cols[None, None, :, None]
 
 
 def add_gaussian_noise(images: Tensor, noise: Tensor, stddev: float | Tensor,

@@ -2,7 +2,9 @@ import keras
 
 from keras_reg import _validation
 from keras_reg._compat import augment as _compat
+from keras_reg._compat import random as _compat_random
 from keras_reg.augment.image import functional as F
+from keras_reg.augment.image._color import float_images
 from keras_reg.augment.image._geometry import image_size
 from keras_reg.augment.image._image_layer import ImageAugmentationLayer, from_unit, to_unit
 
@@ -138,6 +140,8 @@ class AugMix(ImageAugmentationLayer):
                  value_range: tuple[float, float] = (0, 255), seed: int | None = None,
                  **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
+        # Gamma/Beta draws: no XLA kernel on TensorFlow (see _compat.random).
+        self.supports_jit = _compat_random.gamma_compiles()
         self.severity = _validation.check_finite(severity, "severity", low=0.1, high=10.0)
         self.width = _validation.check_positive_int(width, "width")
         if depth not in (-1, 1, 2, 3) or isinstance(depth, bool):
@@ -177,10 +181,11 @@ class AugMix(ImageAugmentationLayer):
 
     def transform_images(self, images, transformation, training=True):
         ops = self.ops
-        # A tensor from the start: NumPy pixels (a direct call) would otherwise
-        # meet a CUDA torch tensor in `(1 - m) * x`, which torch hands back to
-        # NumPy, which cannot read GPU memory (found by scripts/gpu_check.sh).
-        x = to_unit(ops.convert_to_tensor(images), self.value_range)
+        # A float tensor from the start: NumPy pixels (a direct call) would
+        # otherwise meet a CUDA torch tensor in `(1 - m) * x`, which torch hands
+        # back to NumPy, which cannot read GPU memory (found by
+        # scripts/gpu_check.sh); integer pixels cannot take `to_unit`'s floats.
+        x = to_unit(float_images(ops, images), self.value_range)
         branches = _operations(ops, self.operation_names, *image_size(ops, x))
         t = {key: value if key == "operation" else ops.cast(value, x.dtype)
              for key, value in transformation.items()}
