@@ -192,7 +192,7 @@ class AugMix(ImageAugmentationLayer):
 
         # One image at a time, each step a switch: an image runs only the
         # operations it drew (evaluating every operation on the whole batch
-        # and selecting per image cost 5x more: benchmarks/RESULTS.md). Chains
+        # and selecting per image cost 5-8x more: benchmarks/RESULTS.md). Chains
         # and steps are loops, not unrolled, so the switch is traced once
         # (unrolled: 5 s to trace in tf.data).
         def augment_one(args):
