@@ -225,6 +225,11 @@ def test_affine_of_tensorflow_tensors_under_xla():
     plain = tf.function(F.affine)(x, t)
     xla = tf.function(F.affine, jit_compile=True)(x, t)
     np.testing.assert_allclose(to_numpy(xla), to_numpy(plain), atol=1e-5)
+    # Traced for images of any size (as Keras's reduce_retracing may): the
+    # gather takes the sizes as tensors.
+    any_size = [tf.TensorSpec((None, None, None, 2)), tf.TensorSpec((None, 8))]
+    xla = tf.function(F.affine, jit_compile=True, input_signature=any_size)(x, t)
+    np.testing.assert_allclose(to_numpy(xla), to_numpy(plain), atol=1e-5)
 
 
 def test_affine_by_gather_keeps_float16_and_samples_in_float32():

@@ -61,11 +61,14 @@ def affine_by_gather(ops, x, transform, fill_value=0.0):
     weights in float32 whatever the image dtype (float16 resolves only 1/8
     pixel at 224)."""
     n = ops.shape(x)[0]
-    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    # Static sizes where known, tensors where not (a TensorFlow function traced
+    # for images of any size, compiled by XLA once the sizes are known).
+    height, width, channels = (x.shape[i] if x.shape[i] is not None else ops.shape(x)[i]
+                               for i in (1, 2, 3))
     out_dtype, dtype = x.dtype, "float32"
     x = ops.cast(x, dtype)
     t = ops.cast(transform, dtype)
-    v, u = ops.meshgrid(ops.arange(height, dtype=dtype), ops.arange(width, dtype=dtype),
+    v, u = ops.meshgrid(ops.cast(ops.arange(height), dtype), ops.cast(ops.arange(width), dtype),
                         indexing="ij")
     u, v = ops.reshape(u, (1, -1)), ops.reshape(v, (1, -1))  # (1, h*w)
     k = t[:, 6:7] * u + t[:, 7:8] * v + 1.0
