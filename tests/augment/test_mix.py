@@ -186,7 +186,8 @@ def test_config_and_file_round_trip(layer, tmp_path):
 
 
 def test_bad_input():
-    data = _batch(n=4, classes=5)
+    # Fixed class ids (largest 4): the out-of-range case names it.
+    data = {**_batch(n=4, classes=5), "labels": np.array([4, 0, 2, 1])}
     assert_raises_each([
         (lambda: MixUpCutMix(mixup_alpha=-1), ValueError, r"`mixup_alpha`.*-1"),
         (lambda: MixUpCutMix(0.0, 0.0), ValueError, r"mixes nothing"),
