@@ -88,11 +88,17 @@ class AugmentationLayer(_compat.PipelineLayer):
     #: from its input's (a resized crop: the centre crop at inference);
     #: otherwise they return the data unchanged.
     applies_at_inference = False
+    #: whether the layer draws Gamma variates (Beta, Dirichlet): TensorFlow's
+    #: sampler has no XLA kernel, so there such a layer sets
+    #: ``supports_jit=False`` and Keras trains a model holding it without XLA.
+    draws_gamma = False
 
     def __init__(self, seed: int | None = None, **kwargs):
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise TypeError(f"Argument `seed` must be an int or None. Received: seed={seed!r}.")
         super().__init__(seed=seed, **kwargs)
+        if self.draws_gamma:
+            self.supports_jit = _compat_random.gamma_compiles()
 
     # -- the protocol --------------------------------------------------------
     def get_random_transformation(self, data, training=True, seed=None):

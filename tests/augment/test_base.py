@@ -92,3 +92,17 @@ def test_the_0_1_0_form_still_runs_and_carries_labels():
     data, labels = next(iter(ds))
     np.testing.assert_array_equal(labels.numpy(), y)
     assert np.all((data.numpy() >= 0.5) & (data.numpy() <= 1.5))
+
+
+@pytest.mark.parametrize("name", ["MixUpCutMix", "MixUp", "CutMix", "AugMix", "MixWaveforms",
+                                  "RandomErasing"])
+def test_layers_drawing_gamma_variates_opt_out_of_xla_on_tensorflow(name):
+    # TensorFlow's Gamma sampler has no XLA kernel; JAX's compiles, torch has
+    # no XLA. RandomErasing draws none: it stays compilable everywhere.
+    from keras_reg import augment
+
+    labelled = name in ("MixUpCutMix", "MixUp", "CutMix")
+    layer = getattr(augment, name)(**({"num_classes": 3} if labelled else {}))
+    draws = name != "RandomErasing"
+    assert layer.draws_gamma is draws
+    assert layer.supports_jit is not (draws and keras.backend.backend() == "tensorflow")

@@ -1,7 +1,6 @@
 import keras
 
 from keras_reg import _validation
-from keras_reg._compat import random as _compat_random
 from keras_reg.augment.audio import _mixing
 from keras_reg.augment.audio._audio_layer import AudioAugmentationLayer
 
@@ -60,12 +59,11 @@ class MixWaveforms(AudioAugmentationLayer):
     """
 
     applies_at_inference = True  # the labels still become rows (the declared output)
+    draws_gamma = True  # Beta(α, α) λ
 
     def __init__(self, alpha=0.4, prob=1.0, label_mode="weights", num_classes=None, seed=None,
                  **kwargs):
         super().__init__(seed=seed, **kwargs)
-        # Gamma/Beta draws: no XLA kernel on TensorFlow (see _compat.random).
-        self.supports_jit = _compat_random.gamma_compiles()
         self.alpha = _validation.check_non_negative(alpha, "alpha")
         if self.alpha == 0:
             raise ValueError("Argument `alpha` must be > 0 (the Beta(α, α) law of λ). "

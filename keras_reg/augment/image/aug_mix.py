@@ -2,7 +2,6 @@ import keras
 
 from keras_reg import _validation
 from keras_reg._compat import augment as _compat
-from keras_reg._compat import random as _compat_random
 from keras_reg.augment.image import functional as F
 from keras_reg.augment.image._color import float_images
 from keras_reg.augment.image._geometry import image_size
@@ -135,13 +134,13 @@ class AugMix(ImageAugmentationLayer):
         Robustness and Uncertainty", ICLR 2020.
     """
 
+    draws_gamma = True  # Dirichlet chain weights, Beta skip weight
+
     def __init__(self, severity: float = 3.0, width: int = 3, depth: int = -1,
                  alpha: float = 1.0, all_ops: bool = False,
                  value_range: tuple[float, float] = (0, 255), seed: int | None = None,
                  **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        # Gamma/Beta draws: no XLA kernel on TensorFlow (see _compat.random).
-        self.supports_jit = _compat_random.gamma_compiles()
         self.severity = _validation.check_finite(severity, "severity", low=0.1, high=10.0)
         self.width = _validation.check_positive_int(width, "width")
         if depth not in (-1, 1, 2, 3) or isinstance(depth, bool):

@@ -1,7 +1,6 @@
 import keras
 
 from keras_reg import _validation
-from keras_reg._compat import random as _compat_random
 from keras_reg.augment import _labels
 from keras_reg.augment.image import _mixing
 from keras_reg.augment.image._geometry import image_size
@@ -104,6 +103,7 @@ class MixUpCutMix(ImageAugmentationLayer):
     # At inference the labels still become rows (unmixed), as the output
     # spec says, so a model holding the layer has one output signature.
     applies_at_inference = True
+    draws_gamma = True  # Beta(α, α) λ
 
     def __init__(self, mixup_alpha: float = 0.8, cutmix_alpha: float = 1.0,
                  cutmix_minmax: tuple[float, float] | None = None, prob: float = 1.0,
@@ -112,8 +112,6 @@ class MixUpCutMix(ImageAugmentationLayer):
                  value_range: tuple[float, float] = (0, 255), seed: int | None = None,
                  **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        # Gamma/Beta draws: no XLA kernel on TensorFlow (see _compat.random).
-        self.supports_jit = _compat_random.gamma_compiles()
         self.mixup_alpha = _check_alpha(mixup_alpha, "mixup_alpha")
         self.cutmix_alpha = _check_alpha(cutmix_alpha, "cutmix_alpha")
         self.cutmix_minmax = None if cutmix_minmax is None else _validation.check_pair(
