@@ -224,13 +224,12 @@ def native_affine_transform(ops):
 def native_resized_crop(ops):
     """Whether ``resized_crop`` runs TensorFlow's resize kernel image by image.
 
-    Only for TensorFlow tensors (tf.data under any backend, or the TensorFlow
-    backend) outside XLA: TensorFlow's resize kernel on each crop in a
-    ``tf.while_loop`` took 23 ms for 64 crops to 224×224×3 on this project's
-    2-core CPU, against 56 ms for the batched two-pass gather the other
-    backends use (and 26 ms for Keras's ``RandomCrop`` + ``Resizing`` of the
-    batch). JAX's ``jit`` needs static shapes, which crops of per-image sizes
-    lack, and torch has no batched kernel for it either.
+    For TensorFlow tensors outside XLA, which reach here only eagerly: in a
+    TensorFlow graph ``resized_crop`` is XLA-compiled (``_compat.xla``),
+    where the batched gathers run. Eagerly the kernel on each crop took
+    23 ms for 64 crops to 224×224×3 on this project's 2-core CPU, against
+    56 ms for the batched two-pass gather run op by op; compiling the
+    gathers would cost a compilation per new shape.
     """
     return _tensorflow_kernels(ops)
 
@@ -240,7 +239,7 @@ def resized_crop_each(images, boxes, size):
     bilinearly to ``size`` by TensorFlow's resize kernel (half-pixel
     centres, the two nearest rows and columns clamped to the crop — torch's
     ``interpolate(..., align_corners=False)`` sampling), image by image in
-    a ``tf.while_loop`` (two in flight). float32 (batch, *size, channels)."""
+    a ``tf.while_loop``. float32 (batch, *size, channels)."""
     import tensorflow as tf
 
     n = tf.shape(images)[0]
@@ -255,10 +254,8 @@ def resized_crop_each(images, boxes, size):
         resized = tf.raw_ops.ResizeBilinear(images=crop, size=size, half_pixel_centers=True)
         return i + 1, crops.write(i, resized[0])
 
-    # Two crops in flight: 27 ms for one, 23 for 2, 4 or 8 on 2 cores
-    # (Keras's RandomCrop + Resizing of the batch: 26 ms), as the resize
-    # kernel already shards an image's rows over the intra-op threads.
-    _, crops = tf.while_loop(lambda i, _: i < n, one, (0, crops), parallel_iterations=2)
+    # Eagerly (where ``resized_crop`` calls this) the loop runs in Python.
+    _, crops = tf.while_loop(lambda i, _: i < n, one, (0, crops))
     out = crops.stack()
     out.set_shape(images.shape[:1].concatenate(out.shape[1:]))  # a static batch stays static
     return out

@@ -5,6 +5,7 @@ crop-and-resize of a batch with one box per image."""
 import math
 
 from keras_reg._compat import augment as _compat
+from keras_reg._compat import xla as _xla
 from keras_reg.augment._params import Tensor, as_tensor, ops_for
 from keras_reg.augment.image._color import float_images
 
@@ -13,6 +14,7 @@ TRIES = 10
 INTERPOLATIONS = ("bilinear", "nearest")
 
 
+@_xla.fused_in_tensorflow_graphs
 def resized_crop_boxes(uniforms: Tensor, height: float, width: float,
                        scale: tuple[float, float], ratio: tuple[float, float]) -> Tensor:
     """Crop boxes ``[top, left, box_height, box_width]`` (int32, (batch, 4))
@@ -75,6 +77,7 @@ def _source(ops, size_out, start, extent, interpolation):
     return start + ops.clip((index + 0.5) * step - 0.5, 0.0, extent - 1)
 
 
+@_xla.fused_in_tensorflow_graphs
 def resized_crop(images: Tensor, boxes: Tensor, size: tuple[int, int],
                  interpolation: str = "bilinear") -> Tensor:
     """Crop each image to its box and resize the crop to ``size``.
@@ -85,9 +88,10 @@ def resized_crop(images: Tensor, boxes: Tensor, size: tuple[int, int],
     ``align_corners=False`` and no antialiasing, as torchvision's
     ``resized_crop(..., antialias=False)``); ``"nearest"`` reads
     ``floor(y·h/H')``. Two gathers for the whole batch (rows, then
-    columns); on TensorFlow tensors outside XLA (tf.data) bilinear crops
-    are instead resized one image at a time by TensorFlow's resize kernel,
-    the same sampling in fewer passes over memory.
+    columns). In a TensorFlow graph (tf.data, a ``tf.function``) the
+    gathers are XLA-compiled into fused loops; eager TensorFlow calls
+    resize the crops one at a time with TensorFlow's resize kernel instead
+    (the same sampling, no compilation per shape).
 
     Args:
         images: (batch, height, width, channels).
@@ -116,33 +120,31 @@ def resized_crop(images: Tensor, boxes: Tensor, size: tuple[int, int],
         boxes = as_tensor(ops, boxes, "int32")
         return ops.cast(_compat.resized_crop_each(x, boxes, (out_h, out_w)), out_dtype)
     boxes = as_tensor(ops, boxes, "float32")
-    # Separable: rows first (contiguous row gathers), then columns (the same,
-    # on the transposed rows) — 2× faster than four gathers of pixels.
-    rows = _resample_rows(ops, x, out_h, boxes[:, 0:1], boxes[:, 2:3], interpolation)
-    cols = _resample_rows(ops, ops.transpose(rows, (0, 2, 1, 3)), out_w, boxes[:, 1:2],
-                          boxes[:, 3:4], interpolation)
-    return ops.cast(ops.transpose(cols, (0, 2, 1, 3)), out_dtype)
+    # Separable: rows first (contiguous row gathers), then columns — 2×
+    # faster than four gathers of pixels.
+    rows = _resample(ops, x, 1, out_h, boxes[:, 0:1], boxes[:, 2:3], interpolation)
+    cols = _resample(ops, rows, 2, out_w, boxes[:, 1:2], boxes[:, 3:4], interpolation)
+    return ops.cast(cols, out_dtype)
 
 
-def _take_rows(ops, x, index):
-    """``x[b, index[b, i]]``: (n, A, B, C) and (n, A') int32 -> (n, A', B, C)."""
-    n, a = ops.shape(x)[0], ops.shape(x)[1]
-    # Static sizes where known, tensors where not (tf.data on images of any size).
-    b, c = (x.shape[i] if x.shape[i] is not None else ops.shape(x)[i] for i in (2, 3))
-    base = ops.reshape(ops.arange(n, dtype="int32") * ops.cast(a, "int32"), (-1, 1))
-    flat = ops.reshape(x, (-1, b * c))
-    out = ops.take(flat, ops.reshape(base + index, (-1,)), axis=0)
-    return ops.reshape(out, (n, index.shape[1], b, c))
-
-
-def _resample_rows(ops, x, size_out, start, extent, interpolation):
-    """Axis 1 of ``x`` (n, A, B, C) resampled to ``size_out`` inside each
-    image's ``[start, start + extent)`` ((n, 1) each)."""
+def _resample(ops, x, axis, size_out, start, extent, interpolation):
+    """Axis ``axis`` (1: rows, 2: columns) of ``x`` (n, H, W, C) resampled
+    to ``size_out`` inside each image's ``[start, start + extent)`` ((n, 1)
+    each)."""
+    if axis == 2 and not _xla.takes_along_any_axis(x):
+        # Columns as the rows of the transposed images.
+        swapped = ops.transpose(x, (0, 2, 1, 3))
+        out = _resample(ops, swapped, 1, size_out, start, extent, interpolation)
+        return ops.transpose(out, (0, 2, 1, 3))
     source = _source(ops, size_out, start, extent, interpolation)  # (n, size_out)
     low = ops.floor(source)
+
+    def take(index):
+        return _xla.take_per_image(ops, x, ops.cast(index, "int32"), axis)
+
     if interpolation == "nearest":
-        return _take_rows(ops, x, ops.cast(low, "int32"))
+        return take(low)
     high = ops.minimum(low + 1, start + extent - 1)  # the next row, inside the box
-    weight = (source - low)[:, :, None, None]
-    return (_take_rows(ops, x, ops.cast(low, "int32")) * (1.0 - weight)
-            + _take_rows(ops, x, ops.cast(high, "int32")) * weight)
+    weight = source - low
+    weight = weight[:, :, None, None] if axis == 1 else weight[:, None, :, None]
+    return take(low) * (1.0 - weight) + take(high) * weight

@@ -1,6 +1,7 @@
 """MixUp and CutMix as functions: CutMix boxes from uniform draws (timm's
 samplers, per image), and the mixing of a batch with its partners."""
 
+from keras_reg._compat import xla as _xla
 from keras_reg.augment._params import Tensor, as_tensor, ops_for
 from keras_reg.augment.image._color import float_images
 
@@ -50,6 +51,7 @@ def box_lambda(boxes: Tensor, height: int, width: int) -> Tensor:
     return 1.0 - (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) / (height * width)
 
 
+@_xla.fused_in_tensorflow_graphs
 def mix_images(images: Tensor, lam: Tensor, use_cutmix: Tensor, boxes: Tensor,
                kinds: tuple[str, ...] = ("mixup", "cutmix")) -> Tensor:
     """Each image mixed with its partner, the image at the mirrored batch

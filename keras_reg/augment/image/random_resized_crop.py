@@ -46,10 +46,11 @@ class RandomResizedCrop(ImageAugmentationLayer):
     unchanged. Images may have any number of channels and integer or float
     pixels; the output is float.
 
-    On TensorFlow tensors outside XLA (tf.data, or a TensorFlow-backend
-    model run without ``jit_compile``) bilinear crops are resized image by
-    image by TensorFlow's resize kernel, the same sampling in fewer passes
-    over memory; elsewhere by two batched gathers.
+    The crops are resized by two batched gathers (rows, then columns); in
+    a TensorFlow graph (tf.data under any backend, a TensorFlow-backend
+    model without ``jit_compile``) they are XLA-compiled into fused loops,
+    and eager TensorFlow calls resize each crop with TensorFlow's resize
+    kernel (the same sampling).
 
     Args:
         size: output ``(height, width)``, or an int for a square.
