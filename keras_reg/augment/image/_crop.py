@@ -4,7 +4,6 @@ crop-and-resize of a batch with one box per image."""
 
 import math
 
-from keras_reg._compat import augment as _compat
 from keras_reg._compat import xla as _xla
 from keras_reg.augment._params import Tensor, as_tensor, ops_for
 from keras_reg.augment.image._color import float_images
@@ -116,9 +115,9 @@ def resized_crop(images: Tensor, boxes: Tensor, size: tuple[int, int],
     out_dtype = x.dtype
     x = ops.cast(x, "float32")
     out_h, out_w = size
-    if interpolation == "bilinear" and _compat.native_resized_crop(ops):
+    if interpolation == "bilinear" and _xla.native_resized_crop(ops):
         boxes = as_tensor(ops, boxes, "int32")
-        return ops.cast(_compat.resized_crop_each(x, boxes, (out_h, out_w)), out_dtype)
+        return ops.cast(_xla.resized_crop_each(x, boxes, (out_h, out_w)), out_dtype)
     boxes = as_tensor(ops, boxes, "float32")
     # Separable: rows first (contiguous row gathers), then columns — 2×
     # faster than four gathers of pixels.

@@ -3,7 +3,7 @@ resampling (bilinear, constant fill) of the whole batch."""
 
 import math
 
-from keras_reg._compat import augment as _compat
+from keras_reg._compat import xla as _xla
 from keras_reg.augment._params import Tensor, as_tensor, batch_values, ops_for
 from keras_reg.augment.image._color import float_images
 
@@ -46,7 +46,7 @@ def affine(images: Tensor, transforms: Tensor, fill_value: float = 0.0) -> Tenso
     ops = ops_for(images)
     x = float_images(ops, images)
     transforms = as_tensor(ops, transforms, "float32")
-    if _compat.native_affine_transform(ops):
+    if _xla.native_affine_transform(ops):
         return ops.affine_transform(
             x, transforms, interpolation="bilinear", fill_mode="constant",
             fill_value=fill_value, data_format="channels_last",
