@@ -10,14 +10,18 @@ CPU; XLA fuses them into one loop: 3.9 ms. A crop resized by two batched
 gathers: 10 ms compiled against 14 ms for TensorFlow's resize kernel run
 crop by crop (benchmarks/RESULTS.md).
 
-Only graphs are compiled (tf.data, a ``tf.function``): an eager call
-would compile once per new shape, and a graph already inside XLA
-(``jit_compile``) fuses the function anyway.
+Only graphs of images with known sizes are compiled (tf.data after
+batching, a ``tf.function``): XLA compiles once per shape, so an eager
+call, or images of varying sizes before batching, would compile for each
+new one; a graph already inside XLA (``jit_compile``) fuses the function
+anyway.
 """
 
 import functools
+import inspect
 
 import keras
+import numpy as np
 
 from keras_reg._compat.augment import backend_ops, is_tf_tensor
 
@@ -57,12 +61,11 @@ def native_affine_transform(ops):
 def native_resized_crop(ops):
     """Whether ``resized_crop`` runs TensorFlow's resize kernel image by image.
 
-    For TensorFlow tensors outside XLA, which reach here only eagerly: in a
-    TensorFlow graph ``resized_crop`` is XLA-compiled (``fused_in_tensorflow_graphs``),
-    where the batched gathers run. Eagerly the kernel on each crop took
-    23 ms for 64 crops to 224×224×3 on this project's 2-core CPU, against
-    56 ms for the batched two-pass gather run op by op; compiling the
-    gathers would cost a compilation per new shape.
+    For TensorFlow tensors outside XLA that ``fused_in_tensorflow_graphs``
+    does not compile: eager calls, and graphs of images of unknown size.
+    The kernel on each crop took 23 ms for 64 crops to 224×224×3 in a
+    ``tf.function`` on this project's 2-core CPU, against 56 ms for the
+    batched two-pass gather run op by op.
     """
     return outside_xla(ops)
 
@@ -72,7 +75,7 @@ def resized_crop_each(images, boxes, size):
     bilinearly to ``size`` by TensorFlow's resize kernel (half-pixel
     centres, the two nearest rows and columns clamped to the crop — torch's
     ``interpolate(..., align_corners=False)`` sampling), image by image in
-    a ``tf.while_loop``. float32 (batch, *size, channels)."""
+    a ``tf.while_loop`` (two in flight). float32 (batch, *size, channels)."""
     import tensorflow as tf
 
     n = tf.shape(images)[0]
@@ -87,48 +90,75 @@ def resized_crop_each(images, boxes, size):
         resized = tf.raw_ops.ResizeBilinear(images=crop, size=size, half_pixel_centers=True)
         return i + 1, crops.write(i, resized[0])
 
-    # Eagerly (where ``resized_crop`` calls this) the loop runs in Python.
-    _, crops = tf.while_loop(lambda i, _: i < n, one, (0, crops))
+    # Two crops in flight in a graph: 27 ms for one, 23 for 2, 4 or 8 on 2
+    # cores, as the resize kernel already shards an image's rows over the
+    # intra-op threads. (Eagerly the loop runs in Python.)
+    _, crops = tf.while_loop(lambda i, _: i < n, one, (0, crops), parallel_iterations=2)
     out = crops.stack()
     out.set_shape(images.shape[:1].concatenate(out.shape[1:]))  # a static batch stays static
     return out
 
 
-def _in_tensorflow_graph(x):
-    """Whether ``x`` is a TensorFlow tensor of a graph being traced outside
-    XLA (a tf.data map function, or a ``tf.function`` without jit_compile)."""
-    if not is_tf_tensor(x):
+def _fusable(x):
+    """Whether ``x`` is a TensorFlow tensor of a graph traced outside XLA (a
+    tf.data map function, or a ``tf.function`` without jit_compile) whose
+    sizes are known but for the batch: XLA compiles once per shape, so
+    images of varying sizes (cropped one at a time before batching) would
+    compile for each size (190 ms each); they keep the op-by-op path."""
+    if not is_tf_tensor(x) or not x.shape[1:].is_fully_defined():
         return False
     import tensorflow as tf
 
     return not tf.executing_eagerly() and outside_xla(backend_ops("tensorflow"))
 
 
-def fused_in_tensorflow_graphs(fn):
-    """``fn`` (tensors first, then Python constants), XLA-compiled when its
-    first argument is a TensorFlow tensor of a graph traced outside XLA;
-    called as it is everywhere else.
+def _python_value(value):
+    """NumPy scalars and arrays as Python numbers and tuples (tf.function
+    would make graph tensors of them); other values as they are."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return tuple(_python_value(v) for v in value)
+    return value
 
-    The compiled function is one ``tf.function(jit_compile=True)`` per
-    decorated ``fn``, retraced per shape signature and per value of the
-    Python arguments, as any ``tf.function``. XLA may contract ``a·b + c``
-    into one fused multiply-add: results can differ from the op-by-op
-    ones in the last bit.
+
+def fused_in_tensorflow_graphs(*tensors):
+    """Decorator: the function XLA-compiled when its first argument is a
+    TensorFlow tensor of a graph traced outside XLA with known sizes but
+    for the batch (``_fusable``); called as it is everywhere else.
+
+    ``tensors`` names the arguments that are tensors (converted to
+    TensorFlow's); the others are constants, made Python values and
+    closed over: one ``tf.function(jit_compile=True)`` per value of the
+    constants. XLA may contract ``a·b + c`` into one fused multiply-add, so
+    results can differ from the op-by-op ones in the last bit.
     """
-    compiled = []
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if not args or not _in_tensorflow_graph(args[0]):
-            return fn(*args, **kwargs)
-        if not compiled:
+    def decorate(fn):
+        signature = inspect.signature(fn)
+        compiled = {}
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if not args or not _fusable(args[0]):
+                return fn(*args, **kwargs)
             import tensorflow as tf
 
-            compiled.append(tf.function(fn, jit_compile=True, autograph=False,
-                                        reduce_retracing=True))
-        return compiled[0](*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            constants = tuple((name, _python_value(value))
+                              for name, value in bound.arguments.items() if name not in tensors)
+            if constants not in compiled:
+                compiled[constants] = tf.function(
+                    functools.partial(fn, **dict(constants)), jit_compile=True,
+                    autograph=False, reduce_retracing=True)
+            return compiled[constants](**{name: tf.convert_to_tensor(value)
+                                          for name, value in bound.arguments.items()
+                                          if name in tensors})
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 def takes_along_any_axis(x):

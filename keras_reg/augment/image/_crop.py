@@ -13,7 +13,6 @@ TRIES = 10
 INTERPOLATIONS = ("bilinear", "nearest")
 
 
-@_xla.fused_in_tensorflow_graphs
 def resized_crop_boxes(uniforms: Tensor, height: float, width: float,
                        scale: tuple[float, float], ratio: tuple[float, float]) -> Tensor:
     """Crop boxes ``[top, left, box_height, box_width]`` (int32, (batch, 4))
@@ -76,7 +75,7 @@ def _source(ops, size_out, start, extent, interpolation):
     return start + ops.clip((index + 0.5) * step - 0.5, 0.0, extent - 1)
 
 
-@_xla.fused_in_tensorflow_graphs
+@_xla.fused_in_tensorflow_graphs("images", "boxes")
 def resized_crop(images: Tensor, boxes: Tensor, size: tuple[int, int],
                  interpolation: str = "bilinear") -> Tensor:
     """Crop each image to its box and resize the crop to ``size``.
@@ -87,10 +86,12 @@ def resized_crop(images: Tensor, boxes: Tensor, size: tuple[int, int],
     ``align_corners=False`` and no antialiasing, as torchvision's
     ``resized_crop(..., antialias=False)``); ``"nearest"`` reads
     ``floor(y·h/H')``. Two gathers for the whole batch (rows, then
-    columns). In a TensorFlow graph (tf.data, a ``tf.function``) the
-    gathers are XLA-compiled into fused loops; eager TensorFlow calls
-    resize the crops one at a time with TensorFlow's resize kernel instead
-    (the same sampling, no compilation per shape).
+    columns). In a TensorFlow graph (tf.data, a ``tf.function``) on images
+    of known size the gathers are XLA-compiled into fused loops; eager
+    TensorFlow calls, and graphs of images of unknown size, resize the
+    crops one at a time with TensorFlow's resize kernel instead (the same
+    sampling, within about 1e-3 of the value range; no compilation per
+    shape).
 
     Args:
         images: (batch, height, width, channels).

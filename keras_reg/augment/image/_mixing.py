@@ -51,7 +51,7 @@ def box_lambda(boxes: Tensor, height: int, width: int) -> Tensor:
     return 1.0 - (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) / (height * width)
 
 
-@_xla.fused_in_tensorflow_graphs
+@_xla.fused_in_tensorflow_graphs("images", "lam", "use_cutmix", "boxes")
 def mix_images(images: Tensor, lam: Tensor, use_cutmix: Tensor, boxes: Tensor,
                kinds: tuple[str, ...] = ("mixup", "cutmix")) -> Tensor:
     """Each image mixed with its partner, the image at the mirrored batch
