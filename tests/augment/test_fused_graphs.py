@@ -147,3 +147,17 @@ def test_take_per_image_is_batched_indexing():
         with pytest.raises(ValueError, match="axis 1"):
             xla.take_per_image(ops, keras.ops.convert_to_tensor(x),
                                keras.ops.convert_to_tensor(cols), axis=2)
+
+
+def test_the_crop_at_inference_is_not_fused():
+    # An exported model (SavedModel, TFLite) must not need XLA at serving
+    # time: the inference path (the centre crop) runs op by op.
+    crop = RandomResizedCrop((9, 14), seed=0)
+    spec = tf.TensorSpec((None,) + IMAGES.shape[1:], tf.float32)
+    for training, calls in ((True, 1), (False, 0)):
+        graph_fn = tf.function(lambda x, training=training: crop(x, training=training),
+                               input_signature=[spec])
+        assert len(_xla_calls(graph_fn.get_concrete_function())) == calls
+    boxes = np.tile([0, 0, 12, 10], (4, 1))  # the whole 12x10 image: its aspect is inside ratio
+    np.testing.assert_allclose(to_numpy(graph_fn(tf.constant(IMAGES))),
+                               to_numpy(F.resized_crop(IMAGES, boxes, (9, 14))), atol=CROP_ATOL)

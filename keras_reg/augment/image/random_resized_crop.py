@@ -48,9 +48,10 @@ class RandomResizedCrop(ImageAugmentationLayer):
 
     The crops are resized by two batched gathers (rows, then columns); in
     a TensorFlow graph (tf.data under any backend, a TensorFlow-backend
-    model without ``jit_compile``) they are XLA-compiled into fused loops,
-    and eager TensorFlow calls resize each crop with TensorFlow's resize
-    kernel (the same sampling).
+    model without ``jit_compile``) they are XLA-compiled into fused loops
+    in training, while eager TensorFlow calls and inference (so that an
+    exported model holds no XLA call) resize each crop with TensorFlow's
+    resize kernel (the same sampling).
 
     Args:
         size: output ``(height, width)``, or an int for a square.
@@ -121,7 +122,10 @@ class RandomResizedCrop(ImageAugmentationLayer):
         return {"boxes": resized_crop_boxes(uniforms, height, width, self.scale, self.ratio)}
 
     def transform_images(self, images, transformation, training=True):
-        return resized_crop(images, transformation["boxes"], self.size, self.interpolation)
+        # At inference op by op: a model exported for serving (SavedModel,
+        # TFLite) then holds no XLA-compiled call that its runtime must support.
+        crop = resized_crop if training else resized_crop.__wrapped__
+        return crop(images, transformation["boxes"], self.size, self.interpolation)
 
     def compute_output_shape(self, input_shape):
         def resized(shape):
