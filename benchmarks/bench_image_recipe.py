@@ -15,6 +15,7 @@ prefetched batches: ratios near 1 whatever the work).
 | ``MixUp(0.8)`` | ``keras.layers.MixUp(0.8)`` (one-hot labels) |
 | ``CutMix(1.0)`` | ``keras.layers.CutMix(1.0)`` |
 | ``RandomResizedCrop(224)`` | ``RandomCrop(160) + Resizing(224)`` (no area/aspect law) |
+| the same, a box per image | Keras's pair mapped over single images, then batched |
 | ``RandomErasing(1.0)`` | ``keras.layers.RandomErasing(factor=1.0)`` |
 | ``AugMix()`` per image | ``keras.layers.AugMix()`` (operations fixed when traced) |
 
@@ -72,9 +73,19 @@ def _images_only(layer):
     return fn
 
 
+def _per_image(fn):
+    """``fn`` mapped over single images, the batch made after it (a Keras
+    layer draws one crop per call: per image is how it crops each image
+    differently)."""
+    fn.per_image = True
+    return fn
+
+
 def pairs():
     keras_crop = keras.layers.Pipeline([keras.layers.RandomCrop(160, 160, seed=0),
                                         keras.layers.Resizing(224, 224)])
+    keras_crop_each = keras.layers.Pipeline([keras.layers.RandomCrop(160, 160, seed=0),
+                                             keras.layers.Resizing(224, 224)])
     return {
         "MixUp": (augment.paired(augment.MixUp(0.8, num_classes=CLASSES, seed=0)),
                   _keras_dict(keras.layers.MixUp(0.8, seed=0)), True),
@@ -82,6 +93,8 @@ def pairs():
                    _keras_dict(keras.layers.CutMix(1.0, seed=0)), True),
         "resized crop": (augment.paired(augment.RandomResizedCrop(224, seed=0)),
                          _images_only(keras_crop), False),
+        "resized crop, a box per image": (augment.paired(augment.RandomResizedCrop(224, seed=0)),
+                                          _per_image(_images_only(keras_crop_each)), False),
         "erasing": (augment.paired(augment.RandomErasing(1.0, seed=0)),
                     _images_only(keras.layers.RandomErasing(factor=1.0, seed=0)), False),
         "AugMix": (augment.paired(augment.AugMix(seed=0)),
@@ -95,7 +108,11 @@ def tf_data_rates(fns, images, ids, one_hot, batches, rounds):
     iterators = {}
     for name, (fn, keras_labels) in fns.items():
         labels = one_hot if keras_labels else ids
-        ds = tf.data.Dataset.from_tensors((images, labels)).repeat().map(fn).prefetch(2)
+        if getattr(fn, "per_image", False):
+            ds = tf.data.Dataset.from_tensor_slices((images, labels)).repeat().map(fn)
+            ds = ds.batch(len(images)).prefetch(2)
+        else:
+            ds = tf.data.Dataset.from_tensors((images, labels)).repeat().map(fn).prefetch(2)
         iterators[name] = iter(ds)
         for _ in range(2):
             next(iterators[name])
